@@ -1,0 +1,149 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageOps.Engine.Storage;
+using ImageOps.Tests;
+
+namespace ImageOps.Engine.Tests.Storage;
+
+public class LeaseTests
+{
+    [Fact]
+    public void Each_holder_gets_the_next_generation()
+    {
+        using var dir = new TempFolder();
+        var leases = new LeaseManager(dir.Path, new FakeClock());
+        long first;
+        using (var a = leases.Acquire("pools", "test"))
+        {
+            first = a.Generation;
+        }
+
+        using var b = leases.Acquire("pools", "test");
+        Assert.Equal(first + 1, b.Generation);
+
+        // Older generations are cleaned up; only the current one remains.
+        Assert.Single(Directory.GetFiles(Path.Combine(dir.Path, "pools"), "*.lease"));
+    }
+
+    [Fact]
+    public void A_held_lease_is_busy_for_others_until_released()
+    {
+        using var dir = new TempFolder();
+        var leases = new LeaseManager(dir.Path, new FakeClock());
+        using var holder = leases.Acquire("pools", "first operation");
+        var ex = Assert.Throws<LeaseException>(() => leases.Acquire("pools", "second", wait: TimeSpan.Zero));
+        Assert.Equal(ErrorIds.LeaseBusy, ex.ErrorId);
+        Assert.Equal(ErrorKind.ResourceBusy, ex.Kind);
+        Assert.Contains("first operation", ex.Message);
+    }
+
+    [Fact]
+    public void A_stale_lease_is_taken_over_only_after_expiry_and_the_old_holder_cannot_commit()
+    {
+        using var dir = new TempFolder();
+        var clock = new FakeClock();
+        var leases = new LeaseManager(dir.Path, clock);
+        var paused = leases.Acquire("pools", "paused holder", duration: TimeSpan.FromSeconds(60));
+
+        clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.Throws<LeaseException>(() => leases.Acquire("pools", "too early", wait: TimeSpan.Zero));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        using var taker = leases.Acquire("pools", "taker", wait: TimeSpan.Zero);
+        Assert.Equal(paused.Generation + 1, taker.Generation);
+
+        var lost = Assert.Throws<LeaseException>(() => paused.EnsureHeld());
+        Assert.Equal(ErrorIds.LeaseLost, lost.ErrorId);
+        Assert.Throws<LeaseException>(() => paused.Renew());
+        taker.EnsureHeld();
+
+        // The old holder's release must not free the new holder's lease.
+        paused.Dispose();
+        Assert.Throws<LeaseException>(() => leases.Acquire("pools", "third", wait: TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void A_holder_too_close_to_expiry_cannot_commit_until_it_renews()
+    {
+        using var dir = new TempFolder();
+        var clock = new FakeClock();
+        var leases = new LeaseManager(dir.Path, clock);
+        using var lease = leases.Acquire("pools", "slow", duration: TimeSpan.FromSeconds(30));
+        clock.Advance(TimeSpan.FromSeconds(30) - Lease.CommitMargin + TimeSpan.FromSeconds(1));
+        Assert.Throws<LeaseException>(() => lease.EnsureHeld());
+
+        // Renewal is itself a commit: too late now, so the lease must be taken again.
+        Assert.Throws<LeaseException>(() => lease.Renew());
+    }
+
+    [Fact]
+    public void Renewing_extends_the_lease()
+    {
+        using var dir = new TempFolder();
+        var clock = new FakeClock();
+        var leases = new LeaseManager(dir.Path, clock);
+        using var lease = leases.Acquire("pools", "long", duration: TimeSpan.FromSeconds(30));
+        clock.Advance(TimeSpan.FromSeconds(20));
+        lease.Renew();
+        clock.Advance(TimeSpan.FromSeconds(20));
+        lease.EnsureHeld();
+        Assert.Throws<LeaseException>(() => leases.Acquire("pools", "other", wait: TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void A_damaged_lease_file_does_not_block_forever()
+    {
+        using var dir = new TempFolder();
+        var leases = new LeaseManager(dir.Path, new FakeClock());
+        Directory.CreateDirectory(Path.Combine(dir.Path, "pools"));
+        File.WriteAllText(Path.Combine(dir.Path, "pools", "000000000007.lease"), "not json");
+        using var lease = leases.Acquire("pools", "after damage", wait: TimeSpan.Zero);
+        Assert.Equal(8, lease.Generation);
+    }
+
+    [Fact]
+    public void Waiting_for_a_busy_lease_observes_cancellation()
+    {
+        using var dir = new TempFolder();
+        var leases = new LeaseManager(dir.Path);
+        using var holder = leases.Acquire("pools", "holder");
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        Assert.ThrowsAny<OperationCanceledException>(() => leases.Acquire("pools", "waiter", wait: TimeSpan.FromMinutes(5), cancellation: cts.Token));
+    }
+
+    [Fact]
+    public void Concurrent_holders_never_lose_an_update()
+    {
+        using var dir = new TempFolder();
+        var leases = new LeaseManager(dir.Path);
+        var counter = dir.Combine("counter.txt");
+        File.WriteAllText(counter, "0");
+        const int Workers = 8;
+        const int Rounds = 15;
+        Parallel.For(0, Workers, new ParallelOptions { MaxDegreeOfParallelism = Workers }, _ =>
+        {
+            for (var i = 0; i < Rounds; i++)
+            {
+                using var lease = leases.Acquire("counter", "increment", wait: TimeSpan.FromSeconds(60));
+                var value = int.Parse(File.ReadAllText(counter));
+                lease.EnsureHeld();
+                AtomicFile.Replace(counter, System.Text.Encoding.ASCII.GetBytes((value + 1).ToString()));
+            }
+        });
+
+        Assert.Equal(Workers * Rounds, int.Parse(File.ReadAllText(counter)));
+        Assert.Equal(Workers * Rounds, LeaseManager.Generations(Path.Combine(dir.Path, "counter")).Max());
+    }
+
+    [Fact]
+    public void Resource_names_cannot_escape_the_lease_folder()
+    {
+        using var dir = new TempFolder();
+        var leases = new LeaseManager(dir.Path);
+        Assert.Throws<ArgumentException>(() => leases.Acquire("../outside", "escape"));
+        Assert.Throws<ArgumentException>(() => leases.Acquire("a/b", "escape"));
+    }
+}
