@@ -79,15 +79,7 @@ public sealed class Lease : IDisposable
         lock (_gate)
         {
             EnsureHeld();
-            var renewed = new LeaseRecord
-            {
-                Resource = _record.Resource,
-                Generation = _record.Generation,
-                Owner = _record.Owner,
-                Purpose = _record.Purpose,
-                AcquiredUtc = _record.AcquiredUtc,
-                ExpiresUtc = _manager.Clock.UtcNow + _duration,
-            };
+            var renewed = Copy(_manager.Clock.UtcNow + _duration, released: false);
             RecordStore.Replace(LeaseManager.PathOf(_folder, _record.Generation), renewed);
             _record = renewed;
         }
@@ -134,16 +126,7 @@ public sealed class Lease : IDisposable
                 _manager.ReadCurrent(_folder, out var generation);
                 if (generation == _record.Generation)
                 {
-                    var released = new LeaseRecord
-                    {
-                        Resource = _record.Resource,
-                        Generation = _record.Generation,
-                        Owner = _record.Owner,
-                        Purpose = _record.Purpose,
-                        AcquiredUtc = _record.AcquiredUtc,
-                        ExpiresUtc = _record.ExpiresUtc,
-                        Released = true,
-                    };
+                    var released = Copy(_record.ExpiresUtc, released: true);
                     RecordStore.Replace(LeaseManager.PathOf(_folder, _record.Generation), released);
                 }
             }
@@ -153,6 +136,19 @@ public sealed class Lease : IDisposable
             }
         }
     }
+
+    private LeaseRecord Copy(DateTimeOffset expires, bool released) => new()
+    {
+        Resource = _record.Resource,
+        Generation = _record.Generation,
+        Owner = _record.Owner,
+        Host = _record.Host,
+        ProcessId = _record.ProcessId,
+        Purpose = _record.Purpose,
+        AcquiredUtc = _record.AcquiredUtc,
+        ExpiresUtc = expires,
+        Released = released,
+    };
 
     private LeaseException Lost(string why)
         => new(ErrorIds.LeaseLost, _record.Resource, $"The lease on '{_record.Resource}' is no longer held ({why}); nothing was committed.");

@@ -17,8 +17,11 @@ namespace ImageOps.Engine.Storage;
 /// </summary>
 public sealed class LeaseManager
 {
-    /// <summary>Default lease duration; holders of long operations renew it.</summary>
-    public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Default lease duration: long enough for a metadata commit on a slow share, short enough that a
+    /// holder that vanished on another host blocks others briefly. Long operations renew it.
+    /// </summary>
+    public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(20);
 
     /// <summary>Default time to wait for a busy lease.</summary>
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
@@ -58,13 +61,15 @@ public sealed class LeaseManager
             cancellation.ThrowIfCancellationRequested();
             var current = ReadCurrent(folder, out var currentGeneration);
             var now = _clock.UtcNow;
-            if (current is null || current.Released || current.ExpiresUtc <= now)
+            if (current is null || current.Released || current.ExpiresUtc <= now || HolderIsDead(current))
             {
                 var next = new LeaseRecord
                 {
                     Resource = resource,
                     Generation = currentGeneration + 1,
                     Owner = OwnerName(),
+                    Host = ProcessIdentity.Host,
+                    ProcessId = ProcessIdentity.ProcessId,
                     Purpose = purpose,
                     AcquiredUtc = now,
                     ExpiresUtc = now + leaseDuration,
@@ -188,9 +193,12 @@ public sealed class LeaseManager
         return Path.Combine(_root, resource);
     }
 
-    private static string OwnerName()
-    {
-        using var self = Process.GetCurrentProcess();
-        return $"{Environment.UserName}@{Environment.MachineName} pid {self.Id}";
-    }
+    private static string OwnerName() => $"{Environment.UserName}@{Environment.MachineName} pid {ProcessIdentity.ProcessId}";
+
+    /// <summary>
+    /// A holder on this host whose process is gone cannot commit any more, so its lease is free now
+    /// rather than at expiry: a killed command does not stall the next one.
+    /// </summary>
+    private static bool HolderIsDead(LeaseRecord holder)
+        => holder.ProcessId > 0 && ProcessIdentity.IsThisHost(holder.Host) && !ProcessIdentity.IsAlive(holder.ProcessId);
 }

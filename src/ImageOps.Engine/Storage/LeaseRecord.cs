@@ -15,6 +15,12 @@ public sealed class LeaseRecord : Record
     /// <summary>Who holds it: user, host and process.</summary>
     public string Owner { get; set; } = string.Empty;
 
+    /// <summary>The holder's host tag, so a holder that died on this host is recognised at once.</summary>
+    public string Host { get; set; } = string.Empty;
+
+    /// <summary>The holder's process id on <see cref="Host"/>.</summary>
+    public int ProcessId { get; set; }
+
     /// <summary>The operation the holder is doing, for the busy message.</summary>
     public string Purpose { get; set; } = string.Empty;
 

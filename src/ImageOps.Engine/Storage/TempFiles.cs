@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Text.RegularExpressions;
 
@@ -17,10 +16,8 @@ public static class TempFiles
 
     private static readonly Regex Pattern = new(@"^\.(?<final>.+)\.(?<host>[A-Za-z0-9_-]{1,40})-(?<pid>\d{1,10})-(?<rand>[0-9a-f]{8})\.tmp$", RegexOptions.CultureInvariant);
 
-    private static readonly string Host = SanitizeHost(Environment.MachineName);
-
     /// <summary>This host's tag in temp file names.</summary>
-    internal static string HostTag => Host;
+    internal static string HostTag => ProcessIdentity.Host;
 
     /// <summary>Returns a fresh temp path beside <paramref name="finalPath"/>.</summary>
     public static string NewPathFor(string finalPath)
@@ -28,7 +25,7 @@ public static class TempFiles
         var dir = Path.GetDirectoryName(finalPath) ?? ".";
         var name = Path.GetFileName(finalPath);
         var rand = Guid.NewGuid().ToString("N").Substring(0, 8);
-        return Path.Combine(dir, $".{name}.{Host}-{CurrentPid}-{rand}.tmp");
+        return Path.Combine(dir, $".{name}.{ProcessIdentity.Host}-{ProcessIdentity.ProcessId}-{rand}.tmp");
     }
 
     /// <summary>True if <paramref name="fileName"/> is one of our temp file names.</summary>
@@ -82,10 +79,9 @@ public static class TempFiles
 
     private static bool IsAbandoned(string path, Match match)
     {
-        if (string.Equals(match.Groups["host"].Value, Host, StringComparison.OrdinalIgnoreCase)
-            && int.TryParse(match.Groups["pid"].Value, out var pid))
+        if (ProcessIdentity.IsThisHost(match.Groups["host"].Value) && int.TryParse(match.Groups["pid"].Value, out var pid))
         {
-            return pid != CurrentPid && !IsProcessAlive(pid);
+            return !ProcessIdentity.IsAlive(pid);
         }
 
         try
@@ -98,44 +94,4 @@ public static class TempFiles
         }
     }
 
-    private static bool IsProcessAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static int CurrentPid
-    {
-        get
-        {
-            using var self = Process.GetCurrentProcess();
-            return self.Id;
-        }
-    }
-
-    private static string SanitizeHost(string name)
-    {
-        var chars = name.ToCharArray();
-        for (var i = 0; i < chars.Length; i++)
-        {
-            if (!char.IsLetterOrDigit(chars[i]) && chars[i] != '-' && chars[i] != '_')
-            {
-                chars[i] = '_';
-            }
-        }
-
-        var clean = new string(chars);
-        return clean.Length == 0 ? "host" : (clean.Length > 40 ? clean.Substring(0, 40) : clean);
-    }
 }

@@ -94,6 +94,52 @@ public class LeaseTests
     }
 
     [Fact]
+    public void A_lease_whose_holder_died_on_this_host_is_free_at_once()
+    {
+        using var dir = new TempFolder();
+        var clock = new FakeClock();
+        var leases = new LeaseManager(dir.Path, clock);
+        Directory.CreateDirectory(Path.Combine(dir.Path, "pools"));
+        RecordStore.TryCreate(LeaseManager.PathOf(Path.Combine(dir.Path, "pools"), 3), new LeaseRecord
+        {
+            Resource = "pools",
+            Generation = 3,
+            Owner = "killed",
+            Host = ProcessIdentity.Host,
+            ProcessId = AtomicFileTests.DeadProcessId(),
+            AcquiredUtc = clock.UtcNow,
+            ExpiresUtc = clock.UtcNow + TimeSpan.FromHours(1),
+        });
+
+        using var lease = leases.Acquire("pools", "after a kill", wait: TimeSpan.Zero);
+        Assert.Equal(4, lease.Generation);
+    }
+
+    [Fact]
+    public void A_live_holder_on_another_host_is_waited_for()
+    {
+        using var dir = new TempFolder();
+        var clock = new FakeClock();
+        var leases = new LeaseManager(dir.Path, clock);
+        Directory.CreateDirectory(Path.Combine(dir.Path, "pools"));
+        RecordStore.TryCreate(LeaseManager.PathOf(Path.Combine(dir.Path, "pools"), 3), new LeaseRecord
+        {
+            Resource = "pools",
+            Generation = 3,
+            Owner = "elsewhere",
+            Host = "some-other-host",
+            ProcessId = AtomicFileTests.DeadProcessId(),
+            AcquiredUtc = clock.UtcNow,
+            ExpiresUtc = clock.UtcNow + TimeSpan.FromSeconds(20),
+        });
+
+        Assert.Throws<LeaseException>(() => leases.Acquire("pools", "too early", wait: TimeSpan.Zero));
+        clock.Advance(TimeSpan.FromSeconds(21));
+        using var lease = leases.Acquire("pools", "after expiry", wait: TimeSpan.Zero);
+        Assert.Equal(4, lease.Generation);
+    }
+
+    [Fact]
     public void A_damaged_lease_file_does_not_block_forever()
     {
         using var dir = new TempFolder();

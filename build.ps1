@@ -1,0 +1,72 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Builds, tests and packages ImageOps.
+
+.DESCRIPTION
+    -Task Build    builds the solution (warnings are errors) and generates the cmdlet help.
+    -Task Test     builds, runs every xunit suite, packages the module and, when Pester 5 is
+                   installed, runs tests/pester against the packaged module.
+    -Task Package  builds and lays out artifacts/ImageOps/<version>/, ready for Import-Module.
+
+.EXAMPLE
+    ./build.ps1 -Task Package
+    Import-Module ./artifacts/ImageOps/0.1.0/ImageOps.psd1
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+
+function Invoke-Dotnet {
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    Invoke-Dotnet build (Join-Path $root 'ImageOps.sln') -c $Configuration -warnaserror
+}
+
+function Invoke-Package {
+    $tool = Join-Path $root "tools/ImageOps.Build/bin/$Configuration/net10.0/imageops-build.dll"
+    $bin = Join-Path $root "src/ImageOps.PowerShell/bin/$Configuration/netstandard2.0"
+    $folder = & dotnet $tool package --bin $bin --module (Join-Path $root 'module') --output (Join-Path $root 'artifacts')
+    if ($LASTEXITCODE -ne 0) { throw "Packaging failed with exit code $LASTEXITCODE." }
+    Write-Host "Packaged module: $folder"
+    $folder
+}
+
+function Invoke-Test {
+    Invoke-Dotnet test (Join-Path $root 'ImageOps.sln') -c $Configuration --no-build
+    $null = Invoke-Package
+    $pester = Get-Module -ListAvailable Pester | Where-Object { $_.Version.Major -ge 5 } | Sort-Object Version -Descending | Select-Object -First 1
+    if (-not $pester) {
+        Write-Warning 'Pester 5 is not installed; the Pester suite (tests/pester) was not run. Install-Module Pester -MinimumVersion 5.0 to run it.'
+        return
+    }
+
+    Import-Module $pester -Force
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $root 'tests/pester'
+    $config.Run.Exit = $true
+    $config.Output.Verbosity = 'Detailed'
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputPath = Join-Path $root 'artifacts/pester-results.xml'
+    # Each test file starts its own pwsh for -WhatIf/pipeline checks only where needed; the module is
+    # imported from artifacts/ by tests/pester/TestHelpers.psm1.
+    Invoke-Pester -Configuration $config
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Package' { Invoke-Build; $null = Invoke-Package }
+    'Test' { Invoke-Build; Invoke-Test }
+}

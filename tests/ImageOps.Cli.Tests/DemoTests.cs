@@ -1,0 +1,34 @@
+using System.IO;
+using ImageOps.Tests;
+
+namespace ImageOps.Cli.Tests;
+
+public class DemoTests
+{
+    [Fact]
+    public void The_demo_runs_every_step_and_can_run_again()
+    {
+        using var dir = new TempFolder("demo");
+        var path = dir.Combine("demo");
+        var first = Cli.Run("demo", "--path", path);
+        Assert.True(first.ExitCode == 0, first.Err);
+        Assert.Contains("[1/", first.Out);
+        Assert.Contains("Refused a pool inside 'Gold' as expected: ImagePoolPathOverlap", first.Out);
+        Assert.Contains("Done.", first.Out);
+        Assert.True(File.Exists(Path.Combine(path, "library", "pools", "gold.json")));
+
+        var second = Cli.Run("demo", "--path", path);
+        Assert.True(second.ExitCode == 0, second.Err);
+    }
+
+    [Fact]
+    public void The_demo_refuses_a_folder_it_did_not_make()
+    {
+        using var dir = new TempFolder("demo");
+        File.WriteAllText(dir.Combine("precious.txt"), "keep");
+        var result = Cli.Run("demo", "--path", dir.Path, "--json");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("DemoFolderNotEmpty", result.ErrorId);
+        Assert.True(File.Exists(dir.Combine("precious.txt")));
+    }
+}

@@ -1,0 +1,38 @@
+# Shared by every *.Tests.ps1: dot-source it in BeforeAll (and BeforeDiscovery where discovery needs
+# the module). The suite always tests the packaged module in artifacts/, never the bin/ folder.
+
+function Get-ImageOpsTestModulePath {
+    if ($env:IMAGEOPS_MODULE_PATH) {
+        return $env:IMAGEOPS_MODULE_PATH
+    }
+
+    $artifacts = Join-Path (Join-Path (Join-Path $PSScriptRoot '..') '..') (Join-Path 'artifacts' 'ImageOps')
+    $latest = Get-ChildItem -LiteralPath $artifacts -Directory -ErrorAction SilentlyContinue |
+        Where-Object { $null -ne ($_.Name -as [version]) } |
+        Sort-Object { [version]$_.Name } -Descending |
+        Select-Object -First 1
+    if (-not $latest) {
+        throw "No packaged module under '$artifacts'. Run ./build.ps1 -Task Package first."
+    }
+
+    Join-Path $latest.FullName 'ImageOps.psd1'
+}
+
+function Import-ImageOpsTestModule {
+    Import-Module (Get-ImageOpsTestModulePath) -Force -ErrorAction Stop
+}
+
+function New-TestFolder {
+    param([string] $Name = 'folder')
+    Join-Path $TestDrive ('{0}-{1}' -f $Name, [guid]::NewGuid().ToString('N').Substring(0, 8))
+}
+
+# A fresh library for each test: nothing leaks between tests or into the user's own library.
+function New-TestLibrary {
+    New-TestFolder -Name 'library'
+}
+
+function Get-ErrorIdFor {
+    param([string] $ErrorId, [string] $CmdletClass)
+    "$ErrorId,ImageOps.PowerShell.Commands.$CmdletClass"
+}
