@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading;
 
 namespace ImageOps.Engine.Storage;
@@ -27,6 +28,9 @@ public sealed class LeaseManager
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
 
     private const string Extension = ".lease";
+
+    /// <summary>How many generations below the current one stay on disk.</summary>
+    private const int KeptGenerations = 32;
     private readonly string _root;
     private readonly ISystemClock _clock;
 
@@ -75,8 +79,18 @@ public sealed class LeaseManager
                     ExpiresUtc = now + leaseDuration,
                 };
 
-                if (RecordStore.TryCreate(PathOf(folder, next.Generation), next))
+                var path = PathOf(folder, next.Generation);
+                if (RecordStore.TryCreate(path, next))
                 {
+                    // A contender that stalled between reading generation n and creating n+1 can
+                    // create a number that was used and pruned meanwhile. Winning means no higher
+                    // generation exists; otherwise withdraw and look again.
+                    if (Generations(folder).Any(g => g > next.Generation))
+                    {
+                        TryDelete(path);
+                        continue;
+                    }
+
                     RemoveOlderGenerations(folder, next.Generation);
                     return new Lease(this, folder, next, leaseDuration);
                 }
@@ -162,21 +176,31 @@ public sealed class LeaseManager
         }
     }
 
+    /// <summary>
+    /// Prunes generations older than a window below the current one. Keeping recent numbers on disk
+    /// makes their reuse by a stalled contender impossible (the no-replace create fails); the
+    /// post-create check in <see cref="Acquire"/> covers contenders stalled beyond the window.
+    /// </summary>
     private static void RemoveOlderGenerations(string folder, long current)
     {
         foreach (var g in Generations(folder))
         {
-            if (g < current)
+            if (g < current - KeptGenerations)
             {
-                try
-                {
-                    File.Delete(PathOf(folder, g));
-                }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-                {
-                    // Best effort; stale generations below the current one are ignored anyway.
-                }
+                TryDelete(PathOf(folder, g));
             }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            // Best effort; generations below the current one are ignored anyway.
         }
     }
 

@@ -23,9 +23,65 @@ public class LeaseTests
 
         using var b = leases.Acquire("pools", "test");
         Assert.Equal(first + 1, b.Generation);
+    }
 
-        // Older generations are cleaned up; only the current one remains.
-        Assert.Single(Directory.GetFiles(Path.Combine(dir.Path, "pools"), "*.lease"));
+    [Fact]
+    public void Old_generations_are_pruned_to_a_window()
+    {
+        using var dir = new TempFolder();
+        var leases = new LeaseManager(dir.Path, new FakeClock());
+        for (var i = 0; i < 100; i++)
+        {
+            leases.Acquire("pools", "test").Dispose();
+        }
+
+        var kept = LeaseManager.Generations(Path.Combine(dir.Path, "pools")).OrderBy(g => g).ToList();
+        Assert.Equal(100, kept.Max());
+        Assert.InRange(kept.Count, 2, 40);
+        Assert.Equal(Enumerable.Range((int)kept.Min(), kept.Count).Select(i => (long)i), kept);
+    }
+
+    [Fact]
+    public void A_contender_that_stalled_cannot_win_with_a_generation_number_that_was_reused()
+    {
+        using var dir = new TempFolder();
+        var clock = new FakeClock();
+        var leases = new LeaseManager(dir.Path, clock);
+        var folder = Path.Combine(dir.Path, "pools");
+        leases.Acquire("pools", "first").Dispose();
+        leases.Acquire("pools", "second").Dispose();
+
+        // While this contender is between reading generation 2 and creating 3, others take 3 and 4
+        // and prune 3: its create of "3" then succeeds, but 4 is current.
+        var interfered = false;
+        FaultInjection.Hook = step =>
+        {
+            if (!interfered && step == "atomic:create-temp")
+            {
+                interfered = true;
+                foreach (var g in new long[] { 3, 4 })
+                {
+                    RecordStore.TryCreate(LeaseManager.PathOf(folder, g), new LeaseRecord { Resource = "pools", Generation = g, ExpiresUtc = clock.UtcNow.AddHours(1), Released = true });
+                }
+
+                File.Delete(LeaseManager.PathOf(folder, 3));
+            }
+
+            return FaultAction.None;
+        };
+        try
+        {
+            using var lease = leases.Acquire("pools", "stalled", wait: TimeSpan.Zero);
+            Assert.Equal(5, lease.Generation);
+            lease.EnsureHeld();
+        }
+        finally
+        {
+            FaultInjection.Hook = null;
+        }
+
+        Assert.True(interfered);
+        Assert.False(File.Exists(LeaseManager.PathOf(folder, 3)));
     }
 
     [Fact]
