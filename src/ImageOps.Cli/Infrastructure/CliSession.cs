@@ -63,6 +63,22 @@ internal sealed class CliSession : IOperationLog
     /// <summary>An engine context that logs here and observes Ctrl+C.</summary>
     public OperationContext Context(IProgress<OperationProgress>? progress = null) => new(progress, this, Cancellation);
 
+    /// <summary>
+    /// Runs an engine call with progress bars on stderr when a person is watching (stderr is a
+    /// terminal and --json is off); otherwise without bars, so logs and pipes stay clean.
+    /// </summary>
+    public T WithProgress<T>(Func<OperationContext, T> engineCall)
+    {
+        var watched = Err == System.Console.Error && !System.Console.IsErrorRedirected && !Json;
+        if (!watched)
+        {
+            return engineCall(Context());
+        }
+
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
+        return ConsoleProgress.Run(terminal, progress => engineCall(Context(progress)));
+    }
+
     /// <summary>Opens the library named by --library, $IMAGEOPS_HOME or the default.</summary>
     public ImageLibrary OpenLibrary() => ImageLibrary.Open(LibraryPath, this);
 

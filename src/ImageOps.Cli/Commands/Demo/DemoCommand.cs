@@ -2,10 +2,10 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
-using Spectre.Console;
 using ImageOps.Cli.Infrastructure;
-using ImageOps.Engine;
 using ImageOps.Engine.Library;
+using ImageOps.Engine;
+using Spectre.Console;
 
 namespace ImageOps.Cli.Commands.Demo;
 

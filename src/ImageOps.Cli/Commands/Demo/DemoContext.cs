@@ -1,7 +1,7 @@
 using System.IO;
-using Spectre.Console;
 using ImageOps.Cli.Infrastructure;
 using ImageOps.Engine.Library;
+using Spectre.Console;
 
 namespace ImageOps.Cli.Commands.Demo;
 

@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.CommandLine;
-using Spectre.Console;
 using ImageOps.Cli.Infrastructure;
 using ImageOps.Engine.Pools;
+using Spectre.Console;
 
 namespace ImageOps.Cli.Commands.Pool;
 
