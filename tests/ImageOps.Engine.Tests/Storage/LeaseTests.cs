@@ -155,17 +155,7 @@ public class LeaseTests
         using var dir = new TempFolder();
         var clock = new FakeClock();
         var leases = new LeaseManager(dir.Path, clock);
-        Directory.CreateDirectory(Path.Combine(dir.Path, "pools"));
-        RecordStore.TryCreate(LeaseManager.PathOf(Path.Combine(dir.Path, "pools"), 3), new LeaseRecord
-        {
-            Resource = "pools",
-            Generation = 3,
-            Owner = "killed",
-            Host = ProcessIdentity.Host,
-            ProcessId = AtomicFileTests.DeadProcessId(),
-            AcquiredUtc = clock.UtcNow,
-            ExpiresUtc = clock.UtcNow + TimeSpan.FromHours(1),
-        });
+        PlantHolder(dir.Path, clock, "killed", ProcessIdentity.Host, TimeSpan.FromHours(1));
 
         using var lease = leases.Acquire("pools", "after a kill", wait: TimeSpan.Zero);
         Assert.Equal(4, lease.Generation);
@@ -177,17 +167,7 @@ public class LeaseTests
         using var dir = new TempFolder();
         var clock = new FakeClock();
         var leases = new LeaseManager(dir.Path, clock);
-        Directory.CreateDirectory(Path.Combine(dir.Path, "pools"));
-        RecordStore.TryCreate(LeaseManager.PathOf(Path.Combine(dir.Path, "pools"), 3), new LeaseRecord
-        {
-            Resource = "pools",
-            Generation = 3,
-            Owner = "elsewhere",
-            Host = "some-other-host",
-            ProcessId = AtomicFileTests.DeadProcessId(),
-            AcquiredUtc = clock.UtcNow,
-            ExpiresUtc = clock.UtcNow + TimeSpan.FromSeconds(20),
-        });
+        PlantHolder(dir.Path, clock, "elsewhere", "some-other-host", TimeSpan.FromSeconds(20));
 
         Assert.Throws<LeaseException>(() => leases.Acquire("pools", "too early", wait: TimeSpan.Zero));
         clock.Advance(TimeSpan.FromSeconds(21));
@@ -247,5 +227,22 @@ public class LeaseTests
         var leases = new LeaseManager(dir.Path);
         Assert.Throws<ArgumentException>(() => leases.Acquire("../outside", "escape"));
         Assert.Throws<ArgumentException>(() => leases.Acquire("a/b", "escape"));
+    }
+
+    /// <summary>Writes generation 3 as held by a process that has exited, on <paramref name="host"/>.</summary>
+    private static void PlantHolder(string root, FakeClock clock, string owner, string host, TimeSpan validFor)
+    {
+        var folder = Path.Combine(root, "pools");
+        Directory.CreateDirectory(folder);
+        RecordStore.TryCreate(LeaseManager.PathOf(folder, 3), new LeaseRecord
+        {
+            Resource = "pools",
+            Generation = 3,
+            Owner = owner,
+            Host = host,
+            ProcessId = AtomicFileTests.DeadProcessId(),
+            AcquiredUtc = clock.UtcNow,
+            ExpiresUtc = clock.UtcNow + validFor,
+        });
     }
 }

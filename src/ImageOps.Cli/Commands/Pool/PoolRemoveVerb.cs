@@ -1,7 +1,5 @@
-using System.Collections.Generic;
 using System.CommandLine;
 using ImageOps.Cli.Infrastructure;
-using ImageOps.Engine.Pools;
 using Spectre.Console;
 
 namespace ImageOps.Cli.Commands.Pool;
@@ -18,41 +16,20 @@ internal static class PoolRemoveVerb
         var command = new Command("remove", "Remove an image pool from the library; its files are kept unless --delete-files.") { name, force, deleteFiles, whatIf };
         VerbAction.Set(command, session =>
         {
-            var library = session.OpenLibrary();
-            var pools = PoolSelection.Select(session, library, session.Parse.GetRequiredValue(name), out var failed);
-            var results = new List<PoolRemovalResult>();
             var delete = session.Parse.GetValue(deleteFiles);
-            foreach (var pool in pools)
-            {
-                if (session.Parse.GetValue(whatIf))
-                {
-                    session.WhatIf(delete ? "Remove image pool from the library and DELETE its images and files" : "Remove image pool from the library (its files are kept)", $"pool '{pool.Name}' ('{pool.Path}')");
-                    continue;
-                }
-
-                try
-                {
-                    results.Add(library.Pools.Remove(pool.Name, session.Parse.GetValue(force), delete, session.Context()));
-                }
-                catch (ImageOpsException ex)
-                {
-                    session.ItemError(ex);
-                    failed = true;
-                }
-            }
-
-            if (!session.Parse.GetValue(whatIf))
-            {
-                session.Result(results, console =>
+            return PoolSelection.ForEach(
+                session,
+                session.Parse.GetRequiredValue(name),
+                session.Parse.GetValue(whatIf),
+                _ => delete ? "Remove image pool from the library and DELETE its images and files" : "Remove image pool from the library (its files are kept)",
+                (library, pool) => library.Pools.Remove(pool.Name, session.Parse.GetValue(force), delete, session.Context()),
+                (console, results) =>
                 {
                     foreach (var r in results)
                     {
                         console.WriteLine(r.FilesDeleted ? $"Removed pool '{r.Pool.Name}' and deleted its files." : $"Removed pool '{r.Pool.Name}' from the library; its folder '{r.Pool.Path}' was kept.");
                     }
                 });
-            }
-
-            return failed ? ExitCodes.Failure : ExitCodes.Success;
         });
         return command;
     }

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.CommandLine;
 using ImageOps.Cli.Infrastructure;
 using ImageOps.Cli.Rendering;
@@ -21,35 +20,26 @@ internal static class PoolSetVerb
         {
             var changes = new PoolChanges { Description = session.Parse.GetValue(description), NewName = session.Parse.GetValue(newName) };
             var target = session.Parse.GetRequiredValue(name);
-            if (session.Parse.GetValue(whatIf))
-            {
-                session.WhatIf(changes.NewName is null ? "Change description" : $"Rename to '{changes.NewName}'", $"pool '{target}'");
-                return ExitCodes.Success;
-            }
-
-            var library = session.OpenLibrary();
-            var pools = PoolSelection.Select(session, library, target, out var failed);
-            if (changes.NewName is not null && pools.Count > 1)
-            {
-                throw new InvalidRequestException("NewNameNeedsOnePool", $"--new-name needs exactly one pool, but '{target}' matches {pools.Count}.", target);
-            }
-
-            var changed = new List<ImagePoolInfo>();
-            foreach (var pool in pools)
-            {
-                try
+            return PoolSelection.ForEach(
+                session,
+                target,
+                session.Parse.GetValue(whatIf),
+                _ => changes.NewName is null ? "Change description" : $"Rename to '{changes.NewName}'",
+                (library, pool) => library.Pools.Update(pool.Name, changes, session.Context()),
+                (console, changed) =>
                 {
-                    changed.Add(library.Pools.Update(pool.Name, changes, session.Context()));
-                }
-                catch (ImageOpsException ex)
+                    foreach (var pool in changed)
+                    {
+                        PoolViews.Details(console, pool);
+                    }
+                },
+                pools =>
                 {
-                    session.ItemError(ex);
-                    failed = true;
-                }
-            }
-
-            session.Result(changed, console => changed.ForEach(pool => PoolViews.Details(console, pool)));
-            return failed ? ExitCodes.Failure : ExitCodes.Success;
+                    if (changes.NewName is not null && pools.Count > 1)
+                    {
+                        throw new InvalidRequestException("NewNameNeedsOnePool", $"--new-name needs exactly one pool, but '{target}' matches {pools.Count}.", target);
+                    }
+                });
         });
         return command;
     }

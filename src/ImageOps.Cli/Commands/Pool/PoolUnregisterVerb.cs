@@ -1,7 +1,5 @@
-using System.Collections.Generic;
 using System.CommandLine;
 using ImageOps.Cli.Infrastructure;
-using ImageOps.Engine.Pools;
 using Spectre.Console;
 
 namespace ImageOps.Cli.Commands.Pool;
@@ -14,43 +12,19 @@ internal static class PoolUnregisterVerb
         var name = new Argument<string>("name") { Description = "Name of the pool to forget (wildcards allowed)." };
         var whatIf = CommonOptions.WhatIf();
         var command = new Command("unregister", "Forget an image pool in this library; its folder is not touched.") { name, whatIf };
-        VerbAction.Set(command, session =>
-        {
-            var library = session.OpenLibrary();
-            var pools = PoolSelection.Select(session, library, session.Parse.GetRequiredValue(name), out var failed);
-            var forgotten = new List<ImagePoolInfo>();
-            foreach (var pool in pools)
+        VerbAction.Set(command, session => PoolSelection.ForEach(
+            session,
+            session.Parse.GetRequiredValue(name),
+            session.Parse.GetValue(whatIf),
+            _ => "Unregister image pool (its files are kept)",
+            (library, pool) => library.Pools.Unregister(pool.Name, session.Context()),
+            (console, forgotten) =>
             {
-                if (session.Parse.GetValue(whatIf))
+                foreach (var pool in forgotten)
                 {
-                    session.WhatIf("Unregister image pool (its files are kept)", $"pool '{pool.Name}' ('{pool.Path}')");
-                    continue;
+                    console.WriteLine($"Unregistered pool '{pool.Name}'; '{pool.Path}' was left as it is.");
                 }
-
-                try
-                {
-                    forgotten.Add(library.Pools.Unregister(pool.Name, session.Context()));
-                }
-                catch (ImageOpsException ex)
-                {
-                    session.ItemError(ex);
-                    failed = true;
-                }
-            }
-
-            if (!session.Parse.GetValue(whatIf))
-            {
-                session.Result(forgotten, console =>
-                {
-                    foreach (var pool in forgotten)
-                    {
-                        console.WriteLine($"Unregistered pool '{pool.Name}'; '{pool.Path}' was left as it is.");
-                    }
-                });
-            }
-
-            return failed ? ExitCodes.Failure : ExitCodes.Success;
-        });
+            }));
         return command;
     }
 }
