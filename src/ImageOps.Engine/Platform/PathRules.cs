@@ -43,6 +43,39 @@ public static class PathRules
         return i.StartsWith(prefix, Comparison);
     }
 
+    /// <summary>
+    /// <paramref name="target"/> relative to <paramref name="fromFolder"/> (with <c>..</c> where needed),
+    /// or the full path when they share no root. netstandard2.0 has no Path.GetRelativePath.
+    /// </summary>
+    public static string RelativePath(string fromFolder, string target)
+    {
+        var from = Normalize(fromFolder).Split(new[] { Path.DirectorySeparatorChar }, StringSplitOptions.RemoveEmptyEntries);
+        var to = Normalize(target).Split(new[] { Path.DirectorySeparatorChar }, StringSplitOptions.RemoveEmptyEntries);
+        var common = 0;
+        while (common < from.Length && common < to.Length && string.Equals(from[common], to[common], Comparison))
+        {
+            common++;
+        }
+
+        if (common == 0)
+        {
+            return Normalize(target);
+        }
+
+        var parts = new System.Collections.Generic.List<string>();
+        for (var i = common; i < from.Length; i++)
+        {
+            parts.Add("..");
+        }
+
+        for (var i = common; i < to.Length; i++)
+        {
+            parts.Add(to[i]);
+        }
+
+        return string.Join(Path.DirectorySeparatorChar.ToString(), parts);
+    }
+
     /// <summary>True if either path is the same as, inside, or contains the other.</summary>
     public static bool Overlap(string a, string b) => IsSameOrInside(a, b) || IsSameOrInside(b, a);
 }

@@ -1,5 +1,6 @@
 using System.Linq;
 using ImageOps.Formats.Disks;
+using ImageOps.Tests.Disks;
 using ImageOps.Formats.Disks.Chains;
 
 namespace ImageOps.Formats.Tests.Disks;

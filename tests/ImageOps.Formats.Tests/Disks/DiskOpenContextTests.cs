@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using ImageOps.Formats.Disks;
+using ImageOps.Tests.Disks;
 using ImageOps.Formats.Disks.Storage;
 
 namespace ImageOps.Formats.Tests.Disks;

@@ -15,7 +15,8 @@ public sealed class RawFormat : IDiskFormat
     /// <inheritdoc />
     public DiskFormatCapabilities Capabilities { get; } = new()
     {
-        Variants = new[] { DiskVariant.Fixed },
+        // A dynamic raw disk is a sparse file: same format, holes where nothing was written.
+        Variants = new[] { DiskVariant.Fixed, DiskVariant.Dynamic },
         DefaultClusterSize = 512,
         MinClusterSize = 512,
         MaxClusterSize = 512,

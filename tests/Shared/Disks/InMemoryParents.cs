@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using ImageOps.Formats.Disks.Chains;
 using ImageOps.Formats.Disks.Storage;
 
-namespace ImageOps.Formats.Tests.Disks;
+namespace ImageOps.Tests.Disks;
 
 /// <summary>Parents served from memory by name, so chain tests need no files. Reusable by format tests.</summary>
 public sealed class InMemoryParents : ParentResolver

@@ -3,10 +3,10 @@ using System.Collections.Generic;
 using ImageOps.Formats.Disks;
 using ImageOps.Formats.Disks.Storage;
 
-namespace ImageOps.Formats.Tests.Disks;
+namespace ImageOps.Tests.Disks;
 
 /// <summary>A layer for chain tests: 4 KiB clusters that hold data, read as zero, or are unallocated.</summary>
-internal sealed class TestLayerDisk : VirtualDisk
+public sealed class TestLayerDisk : VirtualDisk
 {
     public const int Cluster = 4096;
     private readonly Dictionary<long, byte?> _clusters = new();
