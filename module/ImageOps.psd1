@@ -19,11 +19,20 @@
 
     # Explicit lists (never wildcards): a contract test checks CmdletsToExport against the assembly.
     CmdletsToExport      = @(
+        'Compare-DiskFile'
+        'Convert-DiskFile'
+        'Get-DiskFile'
         'Get-ImagePool'
+        'Measure-DiskFile'
+        'Merge-DiskFile'
+        'New-DiskFile'
         'New-ImagePool'
+        'Optimize-DiskFile'
         'Register-ImagePool'
         'Remove-ImagePool'
+        'Resize-DiskFile'
         'Set-ImagePool'
+        'Test-DiskFile'
         'Unregister-ImagePool'
     )
     FunctionsToExport    = @()

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ImageOps.Cli.Commands.Demo;
+using ImageOps.Cli.Commands.Disk;
 using ImageOps.Cli.Commands.Pool;
 using ImageOps.Cli.Infrastructure;
 
@@ -13,6 +14,7 @@ internal static class CliApp
         var root = new RootCommand("ImageOps: single-image desktop management — image pools, virtual disks, drivers and deployment.");
         GlobalOptions.AddTo(root);
         root.Subcommands.Add(PoolCommand.Create());
+        root.Subcommands.Add(DiskCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }

@@ -18,7 +18,7 @@ internal static class VerbAction
         command.SetAction((parse, cancellation) => Task.FromResult(Run(parse, cancellation, body)));
     }
 
-    internal static int Run(ParseResult parse, CancellationToken cancellation, Func<CliSession, int> body)
+    internal static int Run(ParseResult parse, CancellationToken cancellation, Func<CliSession, int> body, int failureExitCode = ExitCodes.Failure)
     {
         var config = parse.InvocationConfiguration;
         var session = new CliSession(parse, config.Output, config.Error, cancellation);
@@ -34,7 +34,7 @@ internal static class VerbAction
         catch (Exception ex) when (ex is ImageOpsException || ex is IOException || ex is UnauthorizedAccessException)
         {
             session.Error(ex);
-            return ExitCodes.Failure;
+            return failureExitCode;
         }
     }
 }
