@@ -5,7 +5,7 @@ namespace ImageOps.Formats.Inf;
 /// allocating). The defaults are far above any real driver INF (the largest inbox and OEM INFs are a
 /// few MiB with tens of thousands of lines) and far below what would hurt the process.
 /// </summary>
-public sealed class InfParseLimits
+public sealed record InfParseLimits
 {
     /// <summary>The defaults.</summary>
     public static InfParseLimits Default { get; } = new();

@@ -1,7 +1,7 @@
 namespace ImageOps.Formats.Inf;
 
 /// <summary>How to read an INF.</summary>
-public sealed class InfParseOptions
+public sealed record InfParseOptions
 {
     /// <summary>The defaults: US English strings, default limits.</summary>
     public static InfParseOptions Default { get; } = new();
