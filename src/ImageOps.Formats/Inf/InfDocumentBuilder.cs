@@ -227,7 +227,9 @@ internal sealed class InfDocumentBuilder
         var decorated = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in section.Entries)
         {
-            if (entry.Key is null || !entry.Key.Value.StartsWith("CatalogFile", StringComparison.OrdinalIgnoreCase))
+            var key = entry.Key?.Value ?? string.Empty;
+            var undecorated = string.Equals(key, "CatalogFile", StringComparison.OrdinalIgnoreCase);
+            if (!undecorated && !key.StartsWith("CatalogFile.", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -239,12 +241,11 @@ internal sealed class InfDocumentBuilder
                 continue;
             }
 
-            var key = entry.Key.Value;
-            if (key.Length == "CatalogFile".Length)
+            if (undecorated)
             {
                 version.CatalogFile ??= name;
             }
-            else if (key["CatalogFile".Length] == '.')
+            else
             {
                 var decoration = key.Substring("CatalogFile.".Length);
                 if (!decorated.ContainsKey(decoration))

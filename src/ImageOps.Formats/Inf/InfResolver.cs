@@ -155,7 +155,14 @@ internal sealed class InfResolver
             }
         }
 
-        _copiedInfs.AddRange(directives.CopyInfs.Where(i => !_copiedInfs.Contains(i, StringComparer.OrdinalIgnoreCase)));
+        foreach (var inf in directives.CopyInfs)
+        {
+            if (!_copiedInfs.Contains(inf, StringComparer.OrdinalIgnoreCase))
+            {
+                _copiedInfs.Add(inf);
+            }
+        }
+
         if (directives.Needs.Count == 0)
         {
             return;

@@ -25,7 +25,7 @@ internal static class InfTextDecoder
 
         if (length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF)
         {
-            bag.Warning(InfDiagnosticCode.Utf16BigEndian, 0, 0, "The file is big-endian UTF-16; SetupAPI reads only little-endian Unicode INFs, so Windows would not read it.");
+            bag.Error(InfDiagnosticCode.Utf16BigEndian, 0, 0, "The file is big-endian UTF-16; SetupAPI reads only little-endian Unicode INFs, so Windows would not read it.");
             return Finish(DecodeUtf16(bytes, length, 2, bigEndian: true, bag), InfTextEncoding.Utf16BigEndian, true, 2, bytes, length, bag);
         }
 
@@ -45,7 +45,7 @@ internal static class InfTextDecoder
             var bigEndian = probe < 0;
             if (bigEndian)
             {
-                bag.Warning(InfDiagnosticCode.Utf16BigEndian, 0, 0, "The file looks like big-endian UTF-16 without a byte order mark; Windows would not read it.");
+                bag.Error(InfDiagnosticCode.Utf16BigEndian, 0, 0, "The file looks like big-endian UTF-16 without a byte order mark; Windows would not read it.");
             }
             else
             {

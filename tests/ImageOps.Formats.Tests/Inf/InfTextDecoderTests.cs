@@ -51,7 +51,7 @@ public class InfTextDecoderTests
         var text = Decode(bytes, out var bag);
         Assert.Equal(InfTextEncoding.Utf16BigEndian, text.Encoding);
         Assert.Equal(Sample, text.Text);
-        Assert.Equal(InfDiagnosticSeverity.Warning, bag.Single(InfDiagnosticCode.Utf16BigEndian).Severity);
+        Assert.Equal(InfDiagnosticSeverity.Error, bag.Single(InfDiagnosticCode.Utf16BigEndian).Severity);
     }
 
     [Fact]
