@@ -18,6 +18,9 @@ public sealed class InfDocument
     private readonly Dictionary<string, IReadOnlyList<InfFileCopy>> _fileLists;
     private readonly Dictionary<string, InfInstallSection> _installCache = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _installLock = new();
+    private readonly Dictionary<string, List<InfSourceFile>> _sourceFilesByName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<int, List<InfSourceDisk>> _disksById = new();
+    private readonly bool _hasIncludes;
 
     internal InfDocument(InfDocumentParts parts)
     {
@@ -38,6 +41,36 @@ public sealed class InfDocument
         _models = parts.Models;
         _directives = parts.Directives;
         _fileLists = parts.FileLists;
+
+        // Lookups by name and id, so that resolving N copies against M entries is not N x M.
+        foreach (var file in SourceFiles)
+        {
+            if (!_sourceFilesByName.TryGetValue(file.FileName, out var list))
+            {
+                _sourceFilesByName.Add(file.FileName, list = new List<InfSourceFile>());
+            }
+
+            list.Add(file);
+        }
+
+        foreach (var disk in SourceDisks)
+        {
+            if (!_disksById.TryGetValue(disk.DiskId, out var list))
+            {
+                _disksById.Add(disk.DiskId, list = new List<InfSourceDisk>());
+            }
+
+            list.Add(disk);
+        }
+
+        var includes = new List<string>();
+        foreach (var directives in _directives.Values)
+        {
+            includes.AddRange(directives.Includes);
+        }
+
+        AllIncludes = includes;
+        _hasIncludes = includes.Count > 0;
     }
 
     /// <summary>The name the INF was read under (for messages; never opened).</summary>
@@ -149,19 +182,24 @@ public sealed class InfDocument
     internal InfSectionDirectives? GetDirectives(string sectionName)
         => _directives.TryGetValue(sectionName, out var d) ? d : null;
 
+    /// <summary>Every Include name in the INF, in no particular order.</summary>
+    internal IReadOnlyList<string> AllIncludes { get; }
+
+    internal bool HasIncludes => _hasIncludes;
+
     internal IReadOnlyList<InfFileCopy> GetFileList(string sectionName)
         => _fileLists.TryGetValue(sectionName, out var list) ? list : Array.Empty<InfFileCopy>();
 
     internal InfSourceFile? FindSourceFile(string fileName, InfArchitecture architecture)
     {
         InfSourceFile? placeholder = null, generic = null;
-        foreach (var file in SourceFiles)
+        if (!_sourceFilesByName.TryGetValue(fileName, out var candidates))
         {
-            if (!string.Equals(file.FileName, fileName, StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
+            return null;
+        }
 
+        foreach (var file in candidates)
+        {
             if (file.Architecture != InfArchitecture.Unspecified)
             {
                 if (file.Architecture == architecture)
@@ -185,13 +223,13 @@ public sealed class InfDocument
     internal InfSourceDisk? FindSourceDisk(int diskId, InfArchitecture architecture)
     {
         InfSourceDisk? placeholder = null, generic = null;
-        foreach (var disk in SourceDisks)
+        if (!_disksById.TryGetValue(diskId, out var candidates))
         {
-            if (disk.DiskId != diskId)
-            {
-                continue;
-            }
+            return null;
+        }
 
+        foreach (var disk in candidates)
+        {
             if (disk.Architecture != InfArchitecture.Unspecified)
             {
                 if (disk.Architecture == architecture)

@@ -28,6 +28,7 @@ internal sealed class InfDocumentBuilder
     private readonly Dictionary<string, IReadOnlyList<InfFileCopy>> _fileLists = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ServiceInstallValues?> _serviceSections = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<InfSourceDisk> _disks = new();
+    private readonly Dictionary<int, HashSet<InfArchitecture>> _diskArchitectures = new();
     private readonly List<InfSourceFile> _files = new();
     private readonly List<string> _placeholders = new();
     private InfDestinationDirectory? _defaultDestination;
@@ -418,6 +419,12 @@ internal sealed class InfDocumentBuilder
         InfNumber.TryParse(X(entry, 4), out var flags);
         var tag = X(entry, 1);
         _disks.Add(new InfSourceDisk(id, X(entry, 0) ?? string.Empty, string.IsNullOrEmpty(tag) ? null : tag, path, flags, arch, placeholder, entry.Line, entry.Column));
+        if (!_diskArchitectures.TryGetValue(id, out var architectures))
+        {
+            _diskArchitectures.Add(id, architectures = new HashSet<InfArchitecture>());
+        }
+
+        architectures.Add(arch);
     }
 
     private void ReadSourceFile(InfEntry entry, InfArchitecture arch, bool placeholder)
@@ -446,7 +453,8 @@ internal sealed class InfDocumentBuilder
         var file = new InfSourceFile(name, id, subdir, size, arch, placeholder, entry.Line, entry.Column);
         _files.Add(file);
 
-        var defined = _disks.Any(d => d.DiskId == id && (arch == InfArchitecture.Unspecified || d.Architecture == arch || d.Architecture == InfArchitecture.Unspecified));
+        var defined = _diskArchitectures.TryGetValue(id, out var diskArchitectures)
+            && (arch == InfArchitecture.Unspecified || diskArchitectures.Contains(arch) || diskArchitectures.Contains(InfArchitecture.Unspecified));
         if (!defined)
         {
             _bag.Error(InfDiagnosticCode.SourceDiskNotDefined, entry.Line, entry.Column,
@@ -576,6 +584,7 @@ internal sealed class InfDocumentBuilder
     private void ValidateModels(List<InfManufacturer> manufacturers)
     {
         var reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var validated = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var manufacturer in manufacturers)
         {
             var contexts = new List<(string Section, InfTargetOsVersion? Target)>();
@@ -587,7 +596,8 @@ internal sealed class InfDocumentBuilder
             contexts.AddRange(manufacturer.TargetOsVersions.Where(t => t.IsValid).Select(t => (manufacturer.ModelsSectionName + "." + t.Text, (InfTargetOsVersion?)t)));
             foreach (var (sectionName, target) in contexts)
             {
-                if (!_models.TryGetValue(sectionName, out var models))
+                // Each models section once: many manufacturers naming one section is not more work.
+                if (!_models.TryGetValue(sectionName, out var models) || !validated.Add(sectionName))
                 {
                     continue;
                 }

@@ -30,9 +30,12 @@ internal sealed class InfResolver
     private readonly HashSet<string> _visited = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(InfDocument Document, InfFileCopy Copy)> _copies = new();
     private readonly HashSet<InfFileCopy> _copySet = new();
+    private readonly HashSet<string> _fileListsDone = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _modelsDone = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<InfService> _services = new();
     private readonly HashSet<string> _serviceNames = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _copiedInfs = new();
+    private readonly HashSet<string> _copiedInfSet = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _externalNeeds = new();
 
     /// <param name="main">The INF being evaluated.</param>
@@ -66,6 +69,12 @@ internal sealed class InfResolver
         {
             var modelsName = manufacturer.SelectModelsSection(_platform);
             if (modelsName is null || !_main.Syntax.HasSection(modelsName))
+            {
+                continue;
+            }
+
+            // Manufacturers sharing a models section list its devices once.
+            if (!_modelsDone.Add(modelsName))
             {
                 continue;
             }
@@ -138,8 +147,10 @@ internal sealed class InfResolver
             return;
         }
 
-        // A file-list section shared by several install sections is one set of copies, not several.
-        foreach (var copy in directives.SingleFileCopies.Concat(directives.CopyFilesSections.SelectMany(document.GetFileList)))
+        // A file-list section shared by several install sections is one set of copies, not several (and
+        // is walked once, so a hostile INF cannot make N sections x M files of work).
+        var lists = directives.CopyFilesSections.Where(l => _fileListsDone.Add(document.SourceName + "\u0001" + l));
+        foreach (var copy in directives.SingleFileCopies.Concat(lists.SelectMany(document.GetFileList)))
         {
             if (_copySet.Add(copy))
             {
@@ -157,7 +168,7 @@ internal sealed class InfResolver
 
         foreach (var inf in directives.CopyInfs)
         {
-            if (!_copiedInfs.Contains(inf, StringComparer.OrdinalIgnoreCase))
+            if (_copiedInfSet.Add(inf))
             {
                 _copiedInfs.Add(inf);
             }
@@ -301,24 +312,9 @@ internal sealed class InfResolver
     private bool AppliesToArchitecture(InfSourceFile file)
         => file.Architecture == InfArchitecture.Unspecified || file.Architecture == Arch;
 
-    private static bool HasIncludes(InfDocument document) => AllIncludes(document).Any();
+    private static bool HasIncludes(InfDocument document) => document.HasIncludes;
 
-    private static IEnumerable<string> AllIncludes(InfDocument document)
-    {
-        foreach (var section in document.Syntax.Sections)
-        {
-            var directives = document.GetDirectives(section.Name);
-            if (directives is null)
-            {
-                continue;
-            }
-
-            foreach (var include in directives.Includes)
-            {
-                yield return include;
-            }
-        }
-    }
+    private static IEnumerable<string> AllIncludes(InfDocument document) => document.AllIncludes;
 
     private bool TryLocate(InfDocument document, InfSourceFile file, bool report, out InfSourceDisk disk, out string path)
     {
@@ -350,11 +346,17 @@ internal sealed class InfResolver
         }
 
         var missing = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         void Check(string path, InfDiagnosticSeverity severity, string what)
         {
-            var problem = _probe(path);
             var packagePath = InfPackagePath.Combine(_folder, path);
-            if (problem is null || missing.Contains(packagePath, StringComparer.OrdinalIgnoreCase))
+            if (!seen.Add(packagePath))
+            {
+                return;
+            }
+
+            var problem = _probe(path);
+            if (problem is null)
             {
                 return;
             }

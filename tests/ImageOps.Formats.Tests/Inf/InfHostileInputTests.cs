@@ -277,6 +277,60 @@ public class InfHostileInputTests
         }
     }
 
+    [Fact]
+    public void Large_inputs_cost_time_in_proportion_to_their_size()
+    {
+        // 60,000 files, disks, copies and models, with many manufacturers and install sections sharing one
+        // models section and one file list: any N x M walk would take minutes, linear work takes seconds.
+        const int N = 60_000;
+        var sb = new StringBuilder("[Version]\nSignature=\"$Windows NT$\"\nClass=System\nClassGuid={4D36E97D-E325-11CE-BFC1-08002BE10318}\nProvider=p\nDriverVer=01/01/2024,1.0.0.0\n");
+        sb.Append("[DestinationDirs]\nDefaultDestDir=12\n[SourceDisksNames]\n");
+        for (var i = 0; i < N; i++)
+        {
+            sb.Append(i).Append("=d,,,d").Append(i).Append('\n');
+        }
+
+        sb.Append("[SourceDisksFiles]\n");
+        for (var i = 0; i < N; i++)
+        {
+            sb.Append('f').Append(i).Append(".sys=").Append(i).Append('\n');
+        }
+
+        sb.Append("[Big]\n");
+        for (var i = 0; i < N; i++)
+        {
+            sb.Append('f').Append(i).Append(".sys\n");
+        }
+
+        sb.Append("[Manufacturer]\n");
+        for (var i = 0; i < 2000; i++)
+        {
+            sb.Append("M").Append(i).Append("=Models,NTamd64\n");
+        }
+
+        sb.Append("[Models.NTamd64]\n");
+        for (var i = 0; i < 20_000; i++)
+        {
+            sb.Append("Dev=Inst").Append(i % 2000).Append(",HW\\").Append(i).Append('\n');
+        }
+
+        for (var i = 0; i < 2000; i++)
+        {
+            sb.Append("[Inst").Append(i).Append("]\nCopyFiles=Big\n");
+        }
+
+        var bytes = Encoding.ASCII.GetBytes(sb.ToString());
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var doc = InfParser.Parse(bytes, "large.inf");
+        var r = doc.Resolve(Amd64);
+        watch.Stop();
+        Assert.Equal(N, r.FileCopies.Count);
+        Assert.Equal(N, r.Files.Count);
+        Assert.Equal(20_000, r.Devices.Count);
+        Assert.Equal("d59999/f59999.sys", r.Files[^1].SourcePath);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), watch.Elapsed.ToString());
+    }
+
     private sealed class EndlessStream : Stream
     {
         public long BytesRead { get; private set; }
