@@ -15,6 +15,8 @@ namespace ImageOps.Formats.Inf;
 /// cannot portably resolve a link's target, and a driver package has no use for links, so refusing all of
 /// them is the safe reading of "links that escape the root".</item>
 /// </list>
+/// The check and the open are separate file-system calls: a folder that another process changes between
+/// them is outside what this class can guard, so packages should be read from a copy the caller controls.
 /// </summary>
 public sealed class InfFolderSource : IInfFileSource
 {

@@ -249,12 +249,22 @@ internal sealed class InfResolver
 
         foreach (var (document, copy) in _copies)
         {
-            var owner = document;
+            // "Source Media for INF Files": Windows looks in the INF that copies the file, then in the main
+            // INF, then in the other included INFs.
+            InfDocument owner = document;
             var source = document.FindSourceFile(copy.SourceFileName, Arch);
-            if (source is null && !ReferenceEquals(document, _main))
+            foreach (var other in new[] { _main }.Concat(_included))
             {
-                owner = _main;
-                source = _main.FindSourceFile(copy.SourceFileName, Arch);
+                if (source is not null)
+                {
+                    break;
+                }
+
+                if (!ReferenceEquals(other, document))
+                {
+                    owner = other;
+                    source = other.FindSourceFile(copy.SourceFileName, Arch);
+                }
             }
 
             if (source is null)

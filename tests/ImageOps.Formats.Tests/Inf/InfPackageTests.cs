@@ -123,6 +123,19 @@ helper.sys
     }
 
     [Fact]
+    public void A_file_the_main_inf_copies_but_does_not_list_is_found_in_an_included_inf()
+    {
+        var main = Header + "[DestinationDirs]\nDefaultDestDir=12\n[Manufacturer]\n%M%=M,NTamd64\n[M.NTamd64]\n%M%=I,HW\n[I]\nInclude=helper.inf\nCopyFiles=@helper.sys\n[Strings]\nM=m\n";
+        var source = new MemorySource().Add("main.inf", main).Add("helper.inf", HelperInf).Add("helper/helper.sys", "x").Add("main.cat", "x");
+        var r = InfPackage.Open(source, "main.inf").Resolve(Amd64);
+        var file = Assert.Single(r.Files);
+        Assert.Equal("helper/helper.sys", file.SourcePath);
+        Assert.Equal("helper.inf", file.DefinedIn);
+        Assert.False(r.Has(InfDiagnosticCode.FileNotInSourceDisksFiles));
+        Assert.Empty(r.MissingFiles);
+    }
+
+    [Fact]
     public void Files_the_platform_needs_but_the_package_lacks_are_listed()
     {
         var source = new MemorySource()
