@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 
 namespace ImageOps.Formats.Inf;
@@ -67,6 +66,4 @@ public sealed class InfManufacturer
 
     /// <summary>The manufacturer and its models section.</summary>
     public override string ToString() => Name + " = " + ModelsSectionName + (TargetOsVersions.Count == 0 ? string.Empty : "," + string.Join(",", (IEnumerable<InfTargetOsVersion>)TargetOsVersions));
-
-    internal static StringComparer SectionComparer => StringComparer.OrdinalIgnoreCase;
 }
