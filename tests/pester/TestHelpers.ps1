@@ -36,3 +36,29 @@ function Get-ErrorIdFor {
     param([string] $ErrorId, [string] $CmdletClass)
     "$ErrorId,ImageOps.PowerShell.Commands.$CmdletClass"
 }
+
+# A sparse raw image with the given bytes written: @{ Offset = 1MB; Value = 0xA5; Length = 4096 }.
+function New-TestRawImage {
+    param(
+        [string] $Name = 'disk',
+        [long] $SizeBytes = 16MB,
+        [hashtable[]] $Write = @()
+    )
+
+    $path = (New-TestFolder -Name $Name) + '.img'
+    $stream = [System.IO.File]::Open($path, [System.IO.FileMode]::CreateNew)
+    try {
+        $stream.SetLength($SizeBytes)
+        foreach ($w in $Write) {
+            $stream.Position = $w.Offset
+            $bytes = [byte[]]::new($w.Length)
+            [System.Array]::Fill($bytes, [byte]$w.Value)
+            $stream.Write($bytes, 0, $bytes.Length)
+        }
+    }
+    finally {
+        $stream.Dispose()
+    }
+
+    $path
+}
