@@ -53,6 +53,14 @@ public sealed class ConversionRequest
     /// </summary>
     public string? BackingPath { get; set; }
 
+    /// <summary>
+    /// Flush the new image to the device (fsync) before renaming it into place, so it survives a power
+    /// loss too. Without it — as with qemu-img convert's default — the image is complete and renamed
+    /// only after every byte is written (safe against the process being killed), and the operating
+    /// system writes it back in its own time.
+    /// </summary>
+    public bool Durable { get; set; }
+
     /// <summary>Replace an existing destination (atomically, once the new image is complete).</summary>
     public bool Overwrite { get; set; }
 

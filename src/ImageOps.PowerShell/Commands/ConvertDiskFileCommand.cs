@@ -103,6 +103,15 @@ public sealed class ConvertDiskFileCommand : DiskFileCmdlet
     public string? BackingPath { get; set; }
 
     /// <summary>
+    /// <para>Flushes the new image to the device before renaming it into place, so it also survives a
+    /// power loss. Without it the image is still written completely under a temporary name before it
+    /// appears (safe if the process is stopped), and the operating system writes it to the device in
+    /// its own time, as qemu-img convert does by default. Replacing an existing image always flushes.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Durable { get; set; }
+
+    /// <summary>
     /// <para>Replaces an existing destination, atomically, once the new image is complete.</para>
     /// </summary>
     [Parameter]
@@ -139,6 +148,7 @@ public sealed class ConvertDiskFileCommand : DiskFileCmdlet
                 Profile = Profile,
                 BackingPath = BackingPath is null ? null : ResolveNewFileSystemPath(BackingPath),
                 Overwrite = Force,
+                Durable = Durable,
                 ParentSearchPaths = roots,
             };
             if (TryInvoke(source, context => Service.Convert(request, context), out var result) && PassThru)

@@ -24,11 +24,12 @@ internal static class DiskConvertVerb
         var subformat = DiskOptions.Subformat();
         var workers = new Option<int?>("--workers") { Description = "Reader and compressor threads (default: one per core, at most 8)." };
         var force = new Option<bool>("--force") { Description = "Replace an existing destination once the new image is complete." };
+        var durable = new Option<bool>("--durable") { Description = "Flush the new image to the device before it appears (survives power loss); replacing an existing image always does." };
         var roots = DiskOptions.ParentSearchPath();
         var whatIf = CommonOptions.WhatIf();
         var command = new Command("convert", "Convert a disk (flattening its chain) into another format; only data is copied.")
         {
-            source, destination, format, sourceFormat, variant, compress, profile, backing, blockSize, subformat, workers, force, roots, whatIf,
+            source, destination, format, sourceFormat, variant, compress, profile, backing, blockSize, subformat, workers, force, durable, roots, whatIf,
         };
         VerbAction.Set(command, session =>
         {
@@ -54,6 +55,7 @@ internal static class DiskConvertVerb
                 Subformat = session.Parse.GetValue(subformat),
                 Workers = session.Parse.GetValue(workers),
                 Overwrite = session.Parse.GetValue(force),
+                Durable = session.Parse.GetValue(durable),
                 ParentSearchPaths = System.Array.ConvertAll(session.Parse.GetValue(roots) ?? System.Array.Empty<string>(), Path.GetFullPath),
             };
             var result = session.WithProgress(context => new DiskFileService().Convert(request, context));

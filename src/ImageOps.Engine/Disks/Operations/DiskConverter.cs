@@ -52,7 +52,7 @@ internal static class DiskConverter
             var activity = $"Converting {Path.GetFileName(source.Path)} to {target.Format}";
             long written;
             long fileSize;
-            using (var storage = FileBlockStorage.Create(output.TempPath))
+            using (var storage = new FlushPolicyStorage(FileBlockStorage.Create(output.TempPath)))
             using (var writer = format.CreateWriter(storage, options))
             {
                 var plan = backing is null
@@ -65,6 +65,14 @@ internal static class DiskConverter
                 context.ThrowIfCancelled();
                 context.Report(activity, "Writing metadata", 0, -1);
                 writer.Complete();
+                // Replacing an existing image with data the device does not hold yet could lose both on a
+                // power cut, so a replacement is always made durable first.
+                if (request.Durable || File.Exists(destination))
+                {
+                    context.Report(activity, "Flushing to disk", 0, -1);
+                    storage.FlushDurably();
+                }
+
                 written = pipeline.BytesWritten;
                 fileSize = storage.Length;
             }

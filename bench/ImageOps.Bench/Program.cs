@@ -1,0 +1,23 @@
+using System;
+using System.IO;
+using ImageOps.Bench;
+
+// imageops-bench <suite> [--work DIR] [suite options]
+// Suites print a table of ImageOps against the reference tool, run in the same session.
+var suite = args.Length > 0 ? args[0] : "disks";
+var work = Option(args, "--work") ?? Path.Combine(Repo.Root, "bench", "out", suite);
+Directory.CreateDirectory(work);
+switch (suite)
+{
+    case "disks":
+        return new DiskConversionBench(work, args).Run();
+    default:
+        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks.");
+        return 2;
+}
+
+static string? Option(string[] args, string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
