@@ -20,7 +20,7 @@ internal static class Qcow2Compression
     /// zlib level 1: several times faster than qemu's default level (6) for a few percent more
     /// output on disk images (measured in the tests' report); image conversion is throughput-bound.
     /// </summary>
-    public const int Level = 1;
+    internal static int Level = 1;
 
     /// <summary>Compresses one cluster; returns the length, or -1 when it would not be shorter than <paramref name="output"/> allows.</summary>
     public static int Compress(ReadOnlySpan<byte> cluster, Span<byte> output)
