@@ -32,6 +32,7 @@ internal sealed class Qcow2Checker
     private readonly List<DiskProblem> _structureProblems = new();
     private readonly HashSet<DiskProblem> _fixable = new();
     private int _suppressed;
+    private long _l2Budget;
     private bool _rebuild;
     private ulong[] _refTable = Array.Empty<ulong>();
 
@@ -47,6 +48,10 @@ internal sealed class Qcow2Checker
         }
 
         _counts = new uint[_fileClusters];
+
+        // Snapshots may share L2 tables, so a walk visits a table once per L1 that reaches it; a
+        // hostile image could make that quadratic. Real images stay far below this budget.
+        _l2Budget = Math.Max(1024, 16 * _fileClusters);
         _report = new DiskCheckReport
         {
             Path = storage.Name,
@@ -205,6 +210,11 @@ internal sealed class Qcow2Checker
             if (!Reference(l2Offset, cs, "L2 table"))
             {
                 continue;
+            }
+
+            if (--_l2Budget < 0)
+            {
+                throw new ImageOpsException("Qcow2CheckTooLarge", ErrorKind.LimitsExceeded, $"'{_storage.Name}' makes the check visit more L2 tables than its size justifies (snapshots sharing tables many times over); it was not checked.", _storage.Name);
             }
 
             _storage.ReadOrZero(l2Offset, table);

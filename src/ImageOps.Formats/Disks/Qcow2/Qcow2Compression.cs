@@ -40,6 +40,12 @@ internal static class Qcow2Compression
             return ZlibNative.Inflate(input.AsSpan(0, length), output, -15) == output.Length;
         }
 
+        return InflateManaged(input, length, output);
+    }
+
+    /// <summary>The DeflateStream path (any runtime), bounded to the output cluster.</summary>
+    internal static bool InflateManaged(byte[] input, int length, Span<byte> output)
+    {
         try
         {
             using var source = new MemoryStream(input, 0, length, writable: false);

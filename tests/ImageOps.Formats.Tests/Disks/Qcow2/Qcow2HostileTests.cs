@@ -233,6 +233,39 @@ public class Qcow2HostileTests
     }
 
     [Fact]
+    public void Snapshots_sharing_one_huge_L1_cannot_make_the_check_quadratic()
+    {
+        var image = Valid();
+        var l1Region = image.Length;
+        const int l1Entries = 131072; // 1 MiB of L1 entries, all pointing at the one L2 table
+        const int snapshots = 1000;
+        var table = l1Region + (l1Entries * 8);
+        var bytes = new byte[table + (snapshots * 48)];
+        image.CopyTo(bytes, 0);
+        for (var i = 0; i < l1Entries; i++)
+        {
+            U64(bytes, l1Region + (i * 8), 4UL * Cs);
+        }
+
+        for (var s = 0; s < snapshots; s++)
+        {
+            var at = table + (s * 48);
+            U64(bytes, at, (ulong)l1Region);
+            U32(bytes, at + 8, l1Entries);
+            bytes[at + 13] = 1; // id length
+            bytes[at + 15] = 1; // name length
+            bytes[at + 40] = (byte)'1';
+            bytes[at + 41] = (byte)'s';
+        }
+
+        U32(bytes, 60, snapshots);
+        U64(bytes, 64, (ulong)table);
+        var error = ExerciseCheck(bytes);
+        Assert.Equal("Qcow2CheckTooLarge", error!.ErrorId);
+        Assert.Null(Exercise(bytes));
+    }
+
+    [Fact]
     public void Hostile_backing_references_are_refused_and_open_nothing_outside_the_roots()
     {
         using var dir = new TempFolder("qcow2-hostile-backing");

@@ -110,6 +110,12 @@ public class Qcow2StructureTests
             Assert.Equal(data, back);
         }
 
+        // The DeflateStream path (used where the runtime has no native zlib) reads both encoders' output.
+        Assert.True(Qcow2Compression.InflateManaged(output, ManagedDeflater.Compress(data, output), back));
+        Assert.Equal(data, back);
+        Assert.False(Qcow2Compression.InflateManaged(new byte[] { 0xff, 0xfe, 0x00, 0x12 }, 4, back));
+        Assert.False(Qcow2Compression.InflateManaged(output, 10, back)); // cut short
+
         // Incompressible data does not fit in a cluster minus one byte.
         var noise = new byte[65536];
         new Random(1).NextBytes(noise);
