@@ -17,8 +17,10 @@ internal static class Qcow2Compression
     public const int WindowBits = -12;
 
     /// <summary>
-    /// zlib level 1: several times faster than qemu's default level (6) for a few percent more
-    /// output on disk images (measured in the tests' report); image conversion is throughput-bound.
+    /// zlib level 1 (zlib-ng's fastest strategy). Measured on 256 MiB of executable-heavy data on two
+    /// cores: 1.5-3.4 s and 127 MB against qemu-img convert -c (level 6) at 7.6-10.5 s and 100 MB;
+    /// level 2 gave about +8% size at only ~2x qemu's speed. Conversion is throughput-bound, so the
+    /// fast level wins; internal (not const) so a measurement can try others.
     /// </summary>
     internal static int Level = 1;
 
