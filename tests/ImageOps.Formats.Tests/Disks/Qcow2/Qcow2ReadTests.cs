@@ -82,6 +82,21 @@ public class Qcow2ReadTests
         Assert.Null(disk.ParentLink!.IdentityMatches);
     }
 
+    [SkippableTheory]
+    [InlineData("extended_l2=on,cluster_size=64k")]
+    [InlineData("extended_l2=on,cluster_size=16k,compat=1.1")]
+    [InlineData("compat=0.10,cluster_size=512")]
+    public void Subclusters_and_small_clusters_over_a_backing_file_read_through_to_it(string options)
+    {
+        using var dir = new TempFolder("qcow2-subclusters");
+        File.WriteAllBytes(dir.Combine("base.raw"), Qcow2TestSupport.Pattern(3 << 20, 12));
+        var path = dir.Combine("top.qcow2");
+        QemuImg.Run("create", "-q", "-f", "qcow2", "-b", "base.raw", "-F", "raw", "-o", options, path, "3M").EnsureSuccess("create");
+        QemuImg.Io("qcow2", path, "write -P 0x31 4k 2k", "write -P 0x32 70k 9k", "write -z 200k 8k", "write -P 0x33 1M 64k").EnsureSuccess("qemu-io");
+        Qcow2TestSupport.AssertSameAsQemuRaw(path, dir);
+        Qcow2TestSupport.AssertMapMatchesQemu(path);
+    }
+
     [SkippableFact]
     public void Lists_internal_snapshots_and_reads_each_one()
     {
