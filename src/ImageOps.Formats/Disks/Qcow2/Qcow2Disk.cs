@@ -25,6 +25,10 @@ public sealed class Qcow2Disk : VirtualDisk
     private readonly List<Qcow2SnapshotEntry> _snapshotEntries;
     private readonly bool _isView;
     private readonly bool _writable;
+
+    // What the thread-local decompression cache remembers instead of the disk itself, so a cache
+    // entry never keeps a closed disk (and its L2 cache) alive.
+    private readonly object _cacheToken = new();
     private Qcow2RefcountManager? _refcounts;
     private ulong[] _l1;
     private long _capacity;
@@ -444,6 +448,7 @@ public sealed class Qcow2Disk : VirtualDisk
             Parent = null;
         }
 
+        _l2Cache.Clear();
         base.Dispose(disposing);
     }
 
@@ -632,7 +637,7 @@ public sealed class Qcow2Disk : VirtualDisk
     private void ReadCompressed(ulong entry, int inCluster, Span<byte> destination)
     {
         var cached = _lastCompressed;
-        if (cached is null || cached.Owner != this || cached.Entry != entry || cached.Data.Length != _layout.ClusterSize)
+        if (cached is null || cached.Owner != _cacheToken || cached.Entry != entry || cached.Data.Length != _layout.ClusterSize)
         {
             cached ??= new DecompressedCluster();
             cached.Owner = null;
@@ -642,7 +647,7 @@ public sealed class Qcow2Disk : VirtualDisk
             }
 
             Decompress(entry, cached.Data, ref cached.Input);
-            cached.Owner = this;
+            cached.Owner = _cacheToken;
             cached.Entry = entry;
             _lastCompressed = cached;
         }
@@ -913,7 +918,7 @@ public sealed class Qcow2Disk : VirtualDisk
 
     private sealed class DecompressedCluster
     {
-        public Qcow2Disk? Owner;
+        public object? Owner;
         public ulong Entry;
         public byte[] Data = Array.Empty<byte>();
         public byte[] Input = Array.Empty<byte>();
