@@ -1,3 +1,4 @@
+using ImageOps.Tests.Disks;
 using System;
 using System.Buffers.Binary;
 using System.IO;
