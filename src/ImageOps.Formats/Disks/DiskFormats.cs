@@ -5,6 +5,7 @@ using System.Linq;
 using ImageOps.Formats.Disks.Probing;
 using ImageOps.Formats.Disks.Raw;
 using ImageOps.Formats.Disks.Storage;
+using ImageOps.Formats.Disks.Vhd;
 
 namespace ImageOps.Formats.Disks;
 
@@ -21,6 +22,7 @@ public static class DiskFormats
     /// <summary>Every supported format; content formats first, raw last.</summary>
     public static IReadOnlyList<IDiskFormat> All { get; } = new IDiskFormat[]
     {
+        new VhdFormat(),
         RawFormatInstance,
     };
 
