@@ -156,6 +156,14 @@ internal static class VhdChecker
 
         private long MetadataEnd => _regions.Max(r => r.Offset + r.Length);
 
+        /// <summary>True if the footers differ only in what ImageOps changes in place: time stamp, size, geometry and creator.</summary>
+        private static bool IsEarlierVersion(VhdFooter end, VhdFooter copy)
+        {
+            var aligned = end.Clone();
+            aligned.TakeResizableFieldsFrom(copy);
+            return aligned.SameAs(copy);
+        }
+
         public void Run(bool repair)
         {
             var length = _storage.Length;
@@ -178,7 +186,19 @@ internal static class VhdChecker
             }
             else if (copyValid && !_pair.Copy!.SameAs(_pair.End!))
             {
-                footerProblems.Add(Corruption("hard disk footer", _pair.EndOffset, "the footer at the end differs from the copy at offset 0, which is in effect (as in qemu)"));
+                if (IsEarlierVersion(_pair.End!, _pair.Copy!))
+                {
+                    // What a kill between the two footer writes of a resize or time stamp update leaves:
+                    // each footer describes a consistent disk (no data was written past the old size
+                    // before both were updated), so it is stale metadata to clean up, not a corruption.
+                    var stale = new DiskProblem(DiskProblemKind.Leak, "hard disk footer", _pair.EndOffset, "the footer at the end is an older version of the copy at offset 0, which is in effect (an interrupted footer update)");
+                    _report.Problems.Add(stale);
+                    footerProblems.Add(stale);
+                }
+                else
+                {
+                    footerProblems.Add(Corruption("hard disk footer", _pair.EndOffset, "the footer at the end describes another disk than the copy at offset 0, which is in effect (as in qemu)"));
+                }
             }
 
             var footerLimit = endValid ? _pair.EndOffset : length;

@@ -247,6 +247,13 @@ internal sealed class VhdFooter
         return ~sum;
     }
 
+    /// <summary>Copies what a resize or a time stamp refresh changes: time stamp, creator, current size and geometry.</summary>
+    public void TakeResizableFieldsFrom(VhdFooter other)
+    {
+        other._raw.AsSpan(TimeStampOffset, 12).CopyTo(_raw.AsSpan(TimeStampOffset));
+        other._raw.AsSpan(CurrentSizeOffset, 12).CopyTo(_raw.AsSpan(CurrentSizeOffset));
+    }
+
     /// <summary>An independent copy.</summary>
     public VhdFooter Clone() => new((byte[])_raw.Clone());
 
