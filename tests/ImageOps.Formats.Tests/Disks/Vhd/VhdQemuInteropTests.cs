@@ -160,4 +160,19 @@ public class VhdQemuInteropTests
         using var max = Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = VhdVirtualSize.MaxCapacity });
         Assert.Equal(2040L << 30, max.Capacity);
     }
+
+    [SkippableFact]
+    public void Qemu_makes_no_VHD_children_so_chains_over_qcow2_or_raw_parents_cannot_come_from_qemu()
+    {
+        // qemu's vpc driver has no backing files (create and rebase refuse them), and no check.
+        using var dir = new TempFolder("vhd");
+        var parent = dir.Combine("base.qcow2");
+        QemuImg.Create("qcow2", parent, 4L << 20);
+        var create = QemuImg.Run("create", "-f", "vpc", "-b", parent, "-F", "qcow2", dir.Combine("child.vhd"));
+        Assert.NotEqual(0, create.ExitCode);
+        Assert.Contains("not supported", create.Err);
+        var path = dir.Combine("plain.vhd");
+        QemuImg.Create("vpc", path, 4L << 20);
+        Assert.Equal(63, QemuImg.Check(path, "vpc").ExitCode);
+    }
 }
