@@ -39,7 +39,8 @@ internal sealed partial class VhdDisk
                     continue;
                 }
 
-                _locatorRegions.Add(((long)locator.PlatformDataOffset, Math.Max(locator.PlatformDataLength, locator.ReservedBytes)));
+                // The reserved space is bounded by the file: a hostile Platform Data Space cannot make every block "overlap" it.
+                _locatorRegions.Add(((long)locator.PlatformDataOffset, Math.Max(locator.PlatformDataLength, Math.Min(locator.ReservedBytes, Storage.Length - (long)locator.PlatformDataOffset))));
                 if (!candidates.Contains(text))
                 {
                     candidates.Add(text);
