@@ -23,6 +23,16 @@ internal sealed partial class VhdDisk
             return;
         }
 
+        if (!CanWrite)
+        {
+            throw new InvalidOperationException($"'{Path}' is open read-only.");
+        }
+
+        if (offset < 0 || length < 0 || offset > Capacity - length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"The range [{offset}, {offset}+{length}) is outside the disk '{Path}' of {Capacity} bytes.");
+        }
+
         // A dynamic disk reads unallocated blocks as zeros already: only stored blocks need writing.
         var end = offset + length;
         for (var position = offset; position < end;)

@@ -72,6 +72,13 @@ internal sealed class VhdWriter : DiskWriter
             throw new InvalidOperationException("A VHD stores chunks as they are; it never transforms them.");
         }
 
+        // Zeros need no storage outside a differencing disk (there they hide the parent). Real data
+        // fails this test in its first bytes, so the engine's own zero check is not paid twice.
+        if (!_differencing && ZeroDetector.IsAllZero(payload))
+        {
+            return;
+        }
+
         if (_layout is null)
         {
             _storage.WriteAt(offset, payload);

@@ -175,6 +175,21 @@ public class VhdResizeAndMeasureTests
     }
 
     [Fact]
+    public void Zero_chunks_handed_to_the_writer_allocate_nothing_except_over_a_parent()
+    {
+        var storage = new MemoryBlockStorage();
+        using (var writer = Format.CreateWriter(storage, new DiskCreateOptions { Capacity = 8L << 20 }))
+        {
+            writer.Write(0, new byte[writer.ChunkSize], transformed: false);
+            writer.Write(writer.ChunkSize, Pattern(writer.ChunkSize, 1), transformed: false);
+            writer.Complete();
+        }
+
+        using var disk = Open(storage);
+        Assert.Equal(new[] { (2L << 20, 2L << 20) }, DataRanges(disk));
+    }
+
+    [Fact]
     public void Create_refuses_what_VHD_cannot_represent()
     {
         ImageOpsException Refused(DiskCreateOptions options) => Assert.ThrowsAny<ImageOpsException>(() => Format.Create(new MemoryBlockStorage(), options));
