@@ -22,6 +22,24 @@ internal sealed partial class VhdDisk
         var header = _header!;
         var candidates = new List<string>();
         var skipped = new List<string>();
+        for (var i = 0; i < VhdDynamicHeader.ParentLocatorCount; i++)
+        {
+            // Every locator's data is metadata that writes must not overwrite, even one ImageOps cannot
+            // use (a Mac alias); its reserved space is bounded by the file, so a hostile Platform Data
+            // Space cannot make every block "overlap" it.
+            var locator = header.GetLocator(i);
+            if (locator.IsUsed && locator.PlatformDataOffset < (ulong)Storage.Length)
+            {
+                var available = Storage.Length - (long)locator.PlatformDataOffset;
+                _locatorRegions.Add(((long)locator.PlatformDataOffset, Math.Min(available, Math.Max(locator.PlatformDataLength, locator.ReservedBytes))));
+            }
+
+            if (locator.PlatformCode == VhdParentLocator.Mac)
+            {
+                skipped.Add("Mac : a Mac OS alias cannot be resolved");
+            }
+        }
+
         foreach (var code in new[] { VhdParentLocator.W2ru, VhdParentLocator.Wi2r, VhdParentLocator.W2ku, VhdParentLocator.Wi2k, VhdParentLocator.MacX })
         {
             for (var i = 0; i < VhdDynamicHeader.ParentLocatorCount; i++)
@@ -39,8 +57,6 @@ internal sealed partial class VhdDisk
                     continue;
                 }
 
-                // The reserved space is bounded by the file: a hostile Platform Data Space cannot make every block "overlap" it.
-                _locatorRegions.Add(((long)locator.PlatformDataOffset, Math.Max(locator.PlatformDataLength, Math.Min(locator.ReservedBytes, Storage.Length - (long)locator.PlatformDataOffset))));
                 if (!candidates.Contains(text))
                 {
                     candidates.Add(text);
@@ -75,6 +91,14 @@ internal sealed partial class VhdDisk
             {
                 Parent = context.OpenParent(Storage, link, format: null);
                 ParentLink = link;
+                if (Parent is not null && Parent.Identity is null && header.ParentUniqueId != Guid.Empty && context.Options.VerifyParentIdentity)
+                {
+                    // The child names a VHD by its id, and the file found has no identity at all (a raw
+                    // image, say): that is not the parent it was made from. (blktap's raw parents record
+                    // a zero id and pass.)
+                    throw new ImageOpsException("ParentIdentityMismatch", ErrorKind.InvalidResult, $"'{link.ResolvedPath}' is not the parent '{Storage.Name}' was made from: the child records the VHD {expected}, the file found is a {Parent.Format} image without an identity.", Storage.Name);
+                }
+
                 return;
             }
             catch (ImageOpsException ex) when (ex.ErrorId == "ParentNotFound" || ex.ErrorId == "ParentReferenceRefused")

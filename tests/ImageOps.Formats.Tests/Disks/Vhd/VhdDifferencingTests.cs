@@ -101,6 +101,23 @@ public class VhdDifferencingTests
     }
 
     [Fact]
+    public void A_raw_file_in_the_parents_place_is_refused_unless_the_child_records_no_parent_id()
+    {
+        var (parents, _) = Base();
+        var child = NewChild(parents);
+        parents.Add(".\\base.vhd", new MemoryBlockStorage(new byte[Capacity], "/memory/base.vhd"));
+        Assert.Equal("ParentIdentityMismatch", Assert.Throws<ImageOpsException>(() => Open(child, parents: parents)).ErrorId);
+
+        // blktap's children of raw parents record a zero parent id: they open over the raw file.
+        var bytes = child.ToArray();
+        var header = VhdDynamicHeader.Parse(bytes.AsSpan(512, 1024));
+        header.ParentUniqueId = Guid.Empty;
+        header.ToBytes().CopyTo(bytes, 512);
+        using var disk = Open(new MemoryBlockStorage(bytes, "/memory/child.vhd"), parents: parents);
+        Assert.Equal(DiskFormat.Raw, disk.Parent!.Format);
+    }
+
+    [Fact]
     public void Skipping_parents_opens_one_layer_whose_unwritten_sectors_read_as_zeros()
     {
         var (parents, _) = Base();
