@@ -135,7 +135,8 @@ public sealed class VhdFormat : IDiskFormat
             throw new UnsupportedFeatureException("VHD sector size", "A VHD has 512-byte sectors only; use VHDX for 4096-byte sectors.", errorId: "SectorSizeNotSupported");
         }
 
-        if (options.ClusterSize is { } blockSize && (blockSize < MinBlockSize || blockSize > MaxBlockSize || (blockSize & (blockSize - 1)) != 0))
+        // A fixed disk has no blocks: its cluster size is ignored.
+        if (options.Variant != DiskVariant.Fixed && options.ClusterSize is { } blockSize && (blockSize < MinBlockSize || blockSize > MaxBlockSize || (blockSize & (blockSize - 1)) != 0))
         {
             throw new ImageOpsException("DiskClusterSizeNotSupported", ErrorKind.InvalidArgument, string.Format(CultureInfo.InvariantCulture, "A VHD block size must be a power of two from 512 KiB to 256 MiB, not {0}.", blockSize));
         }

@@ -200,6 +200,7 @@ public class VhdResizeAndMeasureTests
         Assert.Equal("SectorSizeNotSupported", Refused(new() { Capacity = 1 << 20, LogicalSectorSize = 4096 }).ErrorId);
         Assert.Equal("DiskSizeNotSupported", Refused(new() { Capacity = 1000 }).ErrorId);
         Assert.Equal("DiskSizeTooLarge", Refused(new() { Capacity = 2041L << 30, Variant = DiskVariant.Fixed }).ErrorId);
+        Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 1 << 20, Variant = DiskVariant.Fixed, ClusterSize = 64 << 10 }).Dispose();
         var used = new MemoryBlockStorage(new byte[10]);
         Assert.Equal("DiskFileNotEmpty", Assert.ThrowsAny<ImageOpsException>(() => Format.Create(used, new DiskCreateOptions { Capacity = 1 << 20 })).ErrorId);
     }
