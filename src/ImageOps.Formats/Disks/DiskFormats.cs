@@ -5,6 +5,7 @@ using System.Linq;
 using ImageOps.Formats.Disks.Probing;
 using ImageOps.Formats.Disks.Raw;
 using ImageOps.Formats.Disks.Storage;
+using ImageOps.Formats.Disks.Vhd;
 
 namespace ImageOps.Formats.Disks;
 
@@ -22,6 +23,7 @@ public static class DiskFormats
     public static IReadOnlyList<IDiskFormat> All { get; } = new IDiskFormat[]
     {
         new Qcow2.Qcow2Format(),
+        new VhdFormat(),
         RawFormatInstance,
     };
 
