@@ -103,6 +103,17 @@ internal sealed class SparseHeaderReader
             throw new UnsupportedFeatureException($"VMDK sparse extent version {h.Version}", $"'{path}' is a sparse extent of version {h.Version}; versions 1 to 3 are supported (as in qemu).", path, "VmdkVersionNotSupported");
         }
 
+        // The size first: qemu refuses a hostile capacity (iotest 059, afl9.vmdk) before looking further.
+        if (h.Capacity == 0)
+        {
+            throw new UnsupportedFeatureException("VMDK sparse header of capacity 0", $"'{path}' has a sparse header of capacity 0, which only wraps a descriptor of other extents; open that descriptor instead.", path, "VmdkCreateTypeNotSupported");
+        }
+
+        if (h.Capacity > SparseExtentLayout.MaxCapacitySectors)
+        {
+            throw Corrupt(path, at + SparseExtentHeader.CapacityOffset, $"the capacity of {h.Capacity} sectors is beyond the largest VMDK ({SparseExtentLayout.MaxCapacitySectors} sectors, 64 TiB)", "VmdkCapacityTooLarge");
+        }
+
         var unknown = (uint)(h.Flags & SparseExtentFlags.IncompatibleMask & ~SparseExtentFlags.KnownIncompatible);
         if (unknown != 0)
         {
@@ -138,16 +149,6 @@ internal sealed class SparseHeaderReader
         if (h.NumGtesPerGt == 0 || h.NumGtesPerGt > SparseExtentLayout.GtesPerGt)
         {
             throw Corrupt(path, at + SparseExtentHeader.NumGtesPerGtOffset, $"{h.NumGtesPerGt} entries per grain table is outside 1..{SparseExtentLayout.GtesPerGt}");
-        }
-
-        if (h.Capacity == 0)
-        {
-            throw new UnsupportedFeatureException("VMDK sparse header of capacity 0", $"'{path}' has a sparse header of capacity 0, which only wraps a descriptor of other extents; open that descriptor instead.", path, "VmdkCreateTypeNotSupported");
-        }
-
-        if (h.Capacity > SparseExtentLayout.MaxCapacitySectors)
-        {
-            throw Corrupt(path, at + SparseExtentHeader.CapacityOffset, $"the capacity of {h.Capacity} sectors is beyond the largest VMDK ({SparseExtentLayout.MaxCapacitySectors} sectors, 64 TiB)", "VmdkCapacityTooLarge");
         }
 
         var sectors = length / SparseExtentHeader.SectorSize;

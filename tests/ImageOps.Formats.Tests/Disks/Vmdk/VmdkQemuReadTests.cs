@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Linq;
 using ImageOps.Formats.Disks;
@@ -31,5 +32,60 @@ public class VmdkQemuReadTests
         Assert.Equal(size, disk.Capacity);
         Assert.Equal(File.ReadAllBytes(source), ReadAll(disk));
         Assert.Equal(QemuRead(path, dir), ReadAll(disk));
+    }
+
+    [SkippableTheory]
+    [InlineData("monolithicSparse", "zeroed_grain=on")]
+    [InlineData("monolithicSparse", null)]
+    [InlineData("streamOptimized", null)]
+    public void The_allocation_map_matches_qemu_img_map(string subformat, string? extra)
+    {
+        using var dir = new TempFolder("vmdk");
+        var path = dir.Combine("disk.vmdk");
+        QemuImg.Create("vmdk", path, 6L << 20, "subformat=" + subformat + (extra is null ? string.Empty : "," + extra));
+        var writes = subformat == "streamOptimized"
+            ? new[] { "write -c -P 0x11 0 64k", "write -c -P 0x22 1M 64k", "write -c -P 0x33 5M 64k" }
+            : new[] { "write -P 0x11 0 64k", "write -z 128k 64k", "write -P 0x22 1M 4k", "write -P 0x33 5M 1M" };
+        QemuIo(path, writes);
+
+        using var disk = DiskFormats.Open(path);
+        Assert.Equal(QemuMap(path), disk.GetAllocation(0, disk.Capacity).ToList());
+        Assert.Equal(QemuRead(path, dir), ReadAll(disk));
+    }
+
+    [SkippableFact]
+    public void Reads_are_thread_safe_and_agree_with_a_sequential_read()
+    {
+        using var dir = new TempFolder("vmdk");
+        var source = RawSource(dir, "source.raw", 8L << 20, "write -P 0x5a 0 3M", "write -P 0x6b 4M 2M");
+        var path = dir.Combine("disk.vmdk");
+        QemuImg.Convert(source, "raw", path, "vmdk", "-o", "subformat=streamOptimized");
+        using var disk = DiskFormats.Open(path);
+        var expected = File.ReadAllBytes(source);
+        System.Threading.Tasks.Parallel.For(0, 64, i =>
+        {
+            var offset = (long)(i * 131_071L % (disk.Capacity - 70_000));
+            var buffer = new byte[70_000];
+            disk.Read(offset, buffer);
+            Assert.True(expected.AsSpan((int)offset, buffer.Length).SequenceEqual(buffer));
+        });
+    }
+
+    [SkippableFact]
+    public void A_read_only_open_never_changes_the_file()
+    {
+        using var dir = new TempFolder("vmdk");
+        var path = dir.Combine("disk.vmdk");
+        QemuImg.Create("vmdk", path, 4L << 20);
+        QemuIo(path, "write -P 0x42 0 100k");
+        var before = File.ReadAllBytes(path);
+        using (var disk = DiskFormats.Open(path))
+        {
+            ReadAll(disk);
+            Assert.False(disk.CanWrite);
+            Assert.Throws<System.InvalidOperationException>(() => disk.Write(0, new byte[512]));
+        }
+
+        Assert.Equal(before, File.ReadAllBytes(path));
     }
 }

@@ -38,13 +38,93 @@ internal static class VmdkTestSupport
         Assert.True(result.ExitCode == 0 && !result.Out.Contains("verification failed") && !result.Err.Contains("failed"), $"qemu-io {string.Join("; ", commands)}: {result.Out} {result.Err}");
     }
 
-    /// <summary>qemu-img map --output=json as (start, length, data, zero, depth).</summary>
-    public static List<(long Start, long Length, bool Data, bool Zero, int Depth)> QemuMap(string path, string format = "vmdk")
+    /// <summary>qemu-img map --output=json of one layer, as allocation ranges (present=false: unallocated; zero without data: zero).</summary>
+    public static List<AllocationRange> QemuMap(string path, string format = "vmdk")
     {
         var result = QemuImg.Run("map", "--output=json", "-f", format, path).EnsureSuccess("qemu-img map");
-        return JsonDocument.Parse(result.Out).RootElement.EnumerateArray()
-            .Select(e => (e.GetProperty("start").GetInt64(), e.GetProperty("length").GetInt64(), e.GetProperty("data").GetBoolean(), e.GetProperty("zero").GetBoolean(), e.TryGetProperty("depth", out var d) ? d.GetInt32() : 0))
-            .ToList();
+        var ranges = JsonDocument.Parse(result.Out).RootElement.EnumerateArray()
+            .Select(e => new AllocationRange(
+                e.GetProperty("start").GetInt64(),
+                e.GetProperty("length").GetInt64(),
+                e.GetProperty("data").GetBoolean() ? AllocationKind.Data : e.GetProperty("present").GetBoolean() ? AllocationKind.Zero : AllocationKind.Unallocated));
+        return ImageOps.Formats.Disks.Chains.ChainAllocation.Coalesce(ranges).ToList();
+    }
+
+    /// <summary>Fills <paramref name="writer"/> from <paramref name="source"/> the way the conversion engine does: chunks in order, all-zero chunks skipped, Transform in parallel.</summary>
+    public static void Copy(VirtualDisk source, DiskWriter writer, bool parallel = true)
+    {
+        var chunk = writer.ChunkSize;
+        var count = (int)((source.Capacity + chunk - 1) / chunk);
+        for (var batch = 0; batch < count; batch += 8)
+        {
+            var n = Math.Min(8, count - batch);
+            var payloads = new byte[n][];
+            var lengths = new int[n];
+            var transformed = new bool[n];
+            var zero = new bool[n];
+            void Prepare(int i)
+            {
+                var offset = (long)(batch + i) * chunk;
+                var data = new byte[(int)Math.Min(chunk, source.Capacity - offset)];
+                source.Read(offset, data);
+                if (ZeroDetector.IsAllZero(data))
+                {
+                    zero[i] = true;
+                    return;
+                }
+
+                if (writer.TransformsChunks)
+                {
+                    var output = new byte[writer.MaxTransformedSize];
+                    var length = writer.Transform(offset, data, output);
+                    if (length >= 0)
+                    {
+                        payloads[i] = output;
+                        lengths[i] = length;
+                        transformed[i] = true;
+                        return;
+                    }
+                }
+
+                payloads[i] = data;
+                lengths[i] = data.Length;
+            }
+
+            if (parallel)
+            {
+                System.Threading.Tasks.Parallel.For(0, n, Prepare);
+            }
+            else
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    Prepare(i);
+                }
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                if (!zero[i])
+                {
+                    writer.Write((long)(batch + i) * chunk, payloads[i].AsSpan(0, lengths[i]), transformed[i]);
+                }
+            }
+        }
+
+        writer.Complete();
+    }
+
+    /// <summary>Writes a raw file with qemu-io patterns and returns its path.</summary>
+    public static string RawSource(TempFolder dir, string name, long size, params string[] writes)
+    {
+        var path = dir.Combine(name);
+        QemuImg.Create("raw", path, size);
+        if (writes.Length > 0)
+        {
+            QemuImg.Io("raw", path, writes).EnsureSuccess("qemu-io");
+        }
+
+        return path;
     }
 
     /// <summary>A deterministic non-repeating pattern (compresses a little, like real data).</summary>
@@ -60,6 +140,9 @@ internal static class VmdkTestSupport
 
         return data;
     }
+
+    /// <summary>qemu-img info's format-specific data.</summary>
+    public static JsonElement QemuVmdkInfo(string path) => QemuImg.Info(path, "vmdk").GetProperty("format-specific").GetProperty("data");
 
     public static DiskOpenOptions ReadOnly(string? root = null) => new() { Parents = root is null ? null : new ImageOps.Formats.Disks.Chains.ParentResolver(new[] { root }) };
 
