@@ -144,6 +144,18 @@ internal static class VmdkTestSupport
     /// <summary>qemu-img info's format-specific data.</summary>
     public static JsonElement QemuVmdkInfo(string path) => QemuImg.Info(path, "vmdk").GetProperty("format-specific").GetProperty("data");
 
+    /// <summary>Rewrites the descriptor embedded in a sparse VMDK file (sector 1, 20 sectors) with <paramref name="edit"/>.</summary>
+    public static void PatchDescriptor(string path, Func<string, string> edit)
+    {
+        var file = File.ReadAllBytes(path);
+        var text = System.Text.Encoding.UTF8.GetString(file, 512, 20 * 512).TrimEnd('\0');
+        var patched = System.Text.Encoding.UTF8.GetBytes(edit(text));
+        Assert.True(patched.Length <= 20 * 512);
+        Array.Clear(file, 512, 20 * 512);
+        patched.CopyTo(file, 512);
+        File.WriteAllBytes(path, file);
+    }
+
     public static DiskOpenOptions ReadOnly(string? root = null) => new() { Parents = root is null ? null : new ImageOps.Formats.Disks.Chains.ParentResolver(new[] { root }) };
 
     public static MemoryBlockStorage Memory(string name = "/memory/disk.vmdk") => new(name);
