@@ -287,11 +287,36 @@ internal static class VmdkChecker
             }
 
             var end = FileSectors;
-            if (!_leaksUnknown && end > Math.Max(covered, overhead))
+            if (!_leaksUnknown && end > Math.Max(covered, overhead) && !IsEndOfStream(Math.Max(covered, overhead), end))
             {
                 var from = Math.Max(covered, overhead);
                 Problem(DiskProblemKind.Leak, "file", from * Sector, $"the last {(end - from) * Sector} bytes of the file (from sector {from}) are not referred to by any table", repairable ? () => _storage.SetLength(from * Sector) : null);
             }
+        }
+
+        /// <summary>
+        /// Zero sectors ending a stream without a footer are its end-of-stream marker and padding (qemu
+        /// leaves a grain of them after the last compressed grain; a zero sector reads as an EOS marker).
+        /// </summary>
+        private bool IsEndOfStream(long from, long end)
+        {
+            if (!_headers.HasMarkers || _headers.FooterOffset >= 0)
+            {
+                return false;
+            }
+
+            var buffer = new byte[64 * 1024];
+            for (var sector = from; sector < end; sector += buffer.Length / Sector)
+            {
+                var n = (int)Math.Min(buffer.Length, (end - sector) * Sector);
+                _storage.ReadExactly(sector * Sector, buffer.AsSpan(0, n), Format, "end of stream");
+                if (!ZeroDetector.IsAllZero(buffer.AsSpan(0, n)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private void AddWithMarker(long sector, long sectors, string what, StreamMarkerType type)
