@@ -176,8 +176,8 @@ public sealed class VmdkFormat : IDiskFormat
             };
         }
 
-        // Compressed sizes are unknown before compressing: an upper bound, with every grain incompressible.
-        var record = (long)StreamGrainCodec.MaxRecordLength(plan.GrainBytes);
+        // Compressed sizes are unknown before compressing: the size if every grain were incompressible.
+        var record = StreamGrainCodec.StoredRecordLength(plan.GrainBytes);
         var table = (1 + layout.GtSectors) * SparseExtentHeader.SectorSize;
         var end = (1 + Math.Max(1, layout.GdSectors) + 3) * SparseExtentHeader.SectorSize;
         return new DiskMeasurement

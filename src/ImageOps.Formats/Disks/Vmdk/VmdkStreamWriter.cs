@@ -90,6 +90,10 @@ internal sealed class VmdkStreamWriter : DiskWriter
             payload = _scratch.AsSpan(0, length);
         }
 
+        // A chunk lies inside one grain table's range: finish the previous table first, so its marker
+        // and table land before this chunk's grains and the sectors recorded below are where they go.
+        SwitchTable(offset / _grainBytes / SparseExtentLayout.GtesPerGt);
+
         // Record each grain's sector from its marker; the records are contiguous, so one write stores them all.
         for (var position = 0; position < payload.Length;)
         {
@@ -145,13 +149,20 @@ internal sealed class VmdkStreamWriter : DiskWriter
         base.Dispose(disposing);
     }
 
-    private void SetEntry(long grain, uint entry)
+    private void SwitchTable(long table)
     {
-        var table = grain / SparseExtentLayout.GtesPerGt;
         if (table != _currentTable)
         {
             FlushTable();
             _currentTable = table;
+        }
+    }
+
+    private void SetEntry(long grain, uint entry)
+    {
+        if (grain / SparseExtentLayout.GtesPerGt != _currentTable)
+        {
+            throw new InvalidOperationException("A chunk crosses a grain table boundary.");
         }
 
         _table[grain % SparseExtentLayout.GtesPerGt] = entry;

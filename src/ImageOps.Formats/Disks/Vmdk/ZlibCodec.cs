@@ -3,17 +3,27 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO;
 using System.IO.Compression;
+using System.Reflection;
 
 namespace ImageOps.Formats.Disks.Vmdk;
 
 /// <summary>
 /// The zlib container (RFC 1950: a two-byte header, raw deflate, a big-endian Adler-32 of the
-/// uncompressed data) around .NET's raw <see cref="DeflateStream"/>, which is all netstandard2.0
-/// offers. VMDK compressed grains are zlib streams: qemu writes them with zlib's <c>compress()</c> and
-/// reads them with <c>uncompress()</c>, which checks the header and the Adler-32.
+/// uncompressed data). VMDK compressed grains are zlib streams: qemu writes them with zlib's
+/// <c>compress()</c> and reads them with <c>uncompress()</c>, which checks the header and the Adler-32.
+/// On .NET 6 and later (PowerShell 7, the CLI) .NET's own <c>ZLibStream</c> does the work, bound at run
+/// time because this assembly targets netstandard2.0; on Windows PowerShell 5.1 the container is built
+/// here around the raw <see cref="DeflateStream"/>.
 /// </summary>
 internal static class ZlibCodec
 {
+    private static readonly Type? ZLibStreamType = Type.GetType("System.IO.Compression.ZLibStream, System.IO.Compression", throwOnError: false);
+    private static readonly ConstructorInfo? NativeCompressor = ZLibStreamType?.GetConstructor(new[] { typeof(Stream), typeof(CompressionLevel), typeof(bool) });
+    private static readonly ConstructorInfo? NativeDecompressor = ZLibStreamType?.GetConstructor(new[] { typeof(Stream), CompressionMode.Decompress.GetType(), typeof(bool) });
+
+    /// <summary>True to use .NET's ZLibStream where the runtime has it; tests switch it off to cover the fallback.</summary>
+    internal static bool UseNative { get; set; } = NativeCompressor is not null && NativeDecompressor is not null;
+
     /// <summary>CMF: deflate with a 32 KiB window.</summary>
     private const byte Cmf = 0x78;
 
@@ -27,8 +37,12 @@ internal static class ZlibCodec
     /// <summary>Largest run Adler-32 can sum before the 32-bit accumulators must be reduced (zlib's NMAX).</summary>
     private const int AdlerBlock = 5552;
 
-    /// <summary>An upper bound of the compressed size of <paramref name="length"/> bytes (deflate stored blocks, header, trailer).</summary>
-    public static int MaxCompressedLength(int length) => length + (length / 16000 + 1) * 5 + 64 + HeaderSize + TrailerSize;
+    /// <summary>
+    /// An upper bound of the compressed size of <paramref name="length"/> bytes. zlib falls back to stored
+    /// blocks (a few bytes per 16 KiB), but the fastest levels of zlib-ng, which .NET uses, emit fixed
+    /// Huffman codes for incompressible data: up to 9 bits per byte, so one eighth more.
+    /// </summary>
+    public static int MaxCompressedLength(int length) => length + length / 8 + 64 + HeaderSize + TrailerSize;
 
     /// <summary>
     /// Compresses <paramref name="input"/> into <paramref name="output"/> and returns the zlib stream's
@@ -41,26 +55,46 @@ internal static class ZlibCodec
         try
         {
             input.CopyTo(inArray);
-            var sink = new BoundedArrayStream(outArray, HeaderSize, outArray.Length - HeaderSize - TrailerSize);
-            using (var deflate = new DeflateStream(sink, level, leaveOpen: true))
+            int total;
+            if (UseNative)
             {
-                deflate.Write(inArray, 0, input.Length);
+                var sink = new BoundedArrayStream(outArray, 0, outArray.Length);
+                using (var zlib = (Stream)NativeCompressor!.Invoke(new object[] { sink, level, true }))
+                {
+                    zlib.Write(inArray, 0, input.Length);
+                }
+
+                if (sink.Overflowed)
+                {
+                    return -1;
+                }
+
+                total = sink.Written;
+            }
+            else
+            {
+                var sink = new BoundedArrayStream(outArray, HeaderSize, outArray.Length - HeaderSize - TrailerSize);
+                using (var deflate = new DeflateStream(sink, level, leaveOpen: true))
+                {
+                    deflate.Write(inArray, 0, input.Length);
+                }
+
+                if (sink.Overflowed)
+                {
+                    return -1;
+                }
+
+                outArray[0] = Cmf;
+                outArray[1] = FlgDefault;
+                BinaryPrimitives.WriteUInt32BigEndian(outArray.AsSpan(HeaderSize + sink.Written), Adler32(input));
+                total = HeaderSize + sink.Written + TrailerSize;
             }
 
-            if (sink.Overflowed)
-            {
-                return -1;
-            }
-
-            var total = HeaderSize + sink.Written + TrailerSize;
             if (total > output.Length)
             {
                 return -1;
             }
 
-            outArray[0] = Cmf;
-            outArray[1] = FlgDefault;
-            BinaryPrimitives.WriteUInt32BigEndian(outArray.AsSpan(HeaderSize + sink.Written), Adler32(input));
             outArray.AsSpan(0, total).CopyTo(output);
             return total;
         }
@@ -100,8 +134,9 @@ internal static class ZlibCodec
         try
         {
             var produced = 0;
-            using (var source = new MemoryStream(input, offset + HeaderSize, count - HeaderSize, writable: false))
-            using (var inflate = new DeflateStream(source, CompressionMode.Decompress))
+            var native = UseNative;
+            using (var source = native ? new MemoryStream(input, offset, count, writable: false) : new MemoryStream(input, offset + HeaderSize, count - HeaderSize, writable: false))
+            using (var inflate = native ? (Stream)NativeDecompressor!.Invoke(new object[] { source, CompressionMode.Decompress, false }) : new DeflateStream(source, CompressionMode.Decompress))
             {
                 // Read one byte more than the grain can hold: if it arrives, the stream is a bomb.
                 int n;
@@ -116,7 +151,8 @@ internal static class ZlibCodec
                 throw new InvalidDataException($"the data expands beyond {output.Length} bytes");
             }
 
-            if (exactLength)
+            // ZLibStream has checked the Adler-32 itself (a mismatch is an InvalidDataException).
+            if (exactLength && !native)
             {
                 var expected = BinaryPrimitives.ReadUInt32BigEndian(input.AsSpan(offset + count - TrailerSize));
                 var actual = Adler32(outArray.AsSpan(0, produced));
@@ -136,21 +172,42 @@ internal static class ZlibCodec
     }
 
     /// <summary>Adler-32 (RFC 1950 section 8.2).</summary>
-    public static uint Adler32(ReadOnlySpan<byte> data)
+    public static unsafe uint Adler32(ReadOnlySpan<byte> data)
     {
         uint a = 1, b = 0;
-        while (data.Length > 0)
+        fixed (byte* start = data)
         {
-            var n = Math.Min(AdlerBlock, data.Length);
-            for (var i = 0; i < n; i++)
+            var p = start;
+            var remaining = data.Length;
+            while (remaining > 0)
             {
-                a += data[i];
-                b += a;
-            }
+                var n = Math.Min(AdlerBlock, remaining);
+                remaining -= n;
 
-            a %= AdlerModulus;
-            b %= AdlerModulus;
-            data = data.Slice(n);
+                // Sixteen bytes per step: b gains 16a plus the bytes weighted 16..1, and the weighted sums
+                // are independent additions the processor overlaps (the plain loop is one long dependency chain).
+                for (; n >= 16; n -= 16, p += 16)
+                {
+                    uint s = 0, w = 0;
+                    for (var i = 0; i < 16; i++)
+                    {
+                        s += p[i];
+                        w += (uint)(16 - i) * p[i];
+                    }
+
+                    b += (a * 16) + w;
+                    a += s;
+                }
+
+                for (; n > 0; n--, p++)
+                {
+                    a += *p;
+                    b += a;
+                }
+
+                a %= AdlerModulus;
+                b %= AdlerModulus;
+            }
         }
 
         return (b << 16) | a;

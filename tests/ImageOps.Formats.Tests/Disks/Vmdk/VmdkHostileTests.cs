@@ -12,6 +12,7 @@ using static ImageOps.Formats.Tests.Disks.Vmdk.VmdkTestSupport;
 namespace ImageOps.Formats.Tests.Disks.Vmdk;
 
 /// <summary>HOSTILE.md for VMDK sparse extents: every bad image is a valid one patched in memory.</summary>
+[Collection(ZlibPathCollection.Name)]
 public class VmdkHostileTests
 {
     private const long Size = 3L << 20;
@@ -197,9 +198,12 @@ public class VmdkHostileTests
         Assert.Equal("grain table", corrupt.Structure);
     }
 
-    [Fact]
-    public void Broken_compressed_grains_are_refused()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Broken_compressed_grains_are_refused(bool native)
     {
+        using var path = new ZlibPath(native);
         var image = Valid(stream: true);
         const int grain = 128 * 512;
         var size = (int)BinaryPrimitives.ReadUInt32LittleEndian(image.AsSpan(grain + 8));
@@ -211,9 +215,12 @@ public class VmdkHostileTests
         Assert.Equal("VmdkCompressedGrainInvalid", Refused(Field(image, grain + 8, (ulong)size - 8, 4)).ErrorId);                  // cut short
     }
 
-    [Fact]
-    public void A_decompression_bomb_is_refused_without_inflating_it()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_decompression_bomb_is_refused_without_inflating_it(bool native)
     {
+        using var path = new ZlibPath(native);
         var image = Valid(stream: true);
         const int grain = 128 * 512;
 

@@ -24,10 +24,12 @@ public class VmdkWriteTests
     [InlineData("streamOptimized", 6L << 20, 65536)]
     [InlineData("streamOptimized", (6L << 20) + 1536, 65536)]
     [InlineData("streamOptimized", 40L << 20, 1 << 20)]
+    [InlineData("streamOptimized", 70L << 20, 65536)]
+    [InlineData("monolithicSparse", 70L << 20, 65536)]
     public void The_sequential_writer_output_checks_clean_and_compares_equal_in_qemu(string subformat, long size, int grain)
     {
         using var dir = new TempFolder("vmdk");
-        var source = RawSource(dir, "source.raw", size, SourceWrites.Append($"write -P 0x66 {size - 2048} 2048").ToArray());
+        var source = RawSource(dir, "source.raw", size, SourceWrites.Append($"write -P 0x66 {size - 2048} 2048").Append($"write -P 0x67 {size / 2} 64k").ToArray());
         var target = dir.Combine("out.vmdk");
         using (var src = DiskFormats.Open(source, new DiskOpenOptions { Format = DiskFormat.Raw }))
         using (var writer = Format.CreateWriter(FileBlockStorage.Create(target), new DiskCreateOptions { Capacity = size, Subformat = subformat, ClusterSize = grain }))
@@ -61,6 +63,7 @@ public class VmdkWriteTests
             Copy(src, writer);
         }
 
+        Assert.Equal(0, QemuImg.Compare(source, "raw", target, "vmdk").ExitCode);
         var file = File.ReadAllBytes(target);
         Assert.Equal(0, file.Length % 512);
         var header = SparseExtentHeader.Parse(file);
