@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
@@ -25,9 +24,6 @@ namespace ImageOps.Formats.Disks.Vmdk;
 internal sealed class SparseExtent : IVmdkExtent
 {
     private const string Format = "VMDK";
-
-    /// <summary>GTE value of a zeroed grain when the header enables it (qemu <c>VMDK_GTE_ZEROED</c>).</summary>
-    public const uint ZeroedGrainEntry = 1;
 
     /// <summary>Dirty grain tables kept in memory before they are written out on their own.</summary>
     private const int MaxDirtyTables = 64;
@@ -113,17 +109,17 @@ internal sealed class SparseExtent : IVmdkExtent
     internal static uint[] ReadDirectory(IBlockStorage storage, SparseHeaderReader headers, long sector, string structure, bool validate = true)
     {
         var count = (int)headers.GdEntries;
-        var bytes = new byte[count * 4];
+        var bytes = new byte[count * GrainTable.EntrySize];
         var offset = sector * SparseExtentHeader.SectorSize;
         storage.ReadExactly(offset, bytes, Format, structure);
         var entries = new uint[count];
+        GrainTable.Decode(bytes, entries);
         var lastValid = (storage.Length - headers.GtBytes) / SparseExtentHeader.SectorSize;
         for (var i = 0; i < count; i++)
         {
-            entries[i] = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(i * 4));
             if (validate && entries[i] != 0 && entries[i] > lastValid)
             {
-                throw new CorruptImageException(storage.Name, Format, offset + i * 4, structure, $"entry {i} places a grain table at sector {entries[i]}, beyond the end of the file ({storage.Length} bytes)", "VmdkGrainDirectoryInvalid");
+                throw new CorruptImageException(storage.Name, Format, offset + i * GrainTable.EntrySize, structure, $"entry {i} places a grain table at sector {entries[i]}, beyond the end of the file ({storage.Length} bytes)", "VmdkGrainDirectoryInvalid");
             }
         }
 
@@ -195,10 +191,10 @@ internal sealed class SparseExtent : IVmdkExtent
         {
             Storage.ReadExactly(offset, bytes.AsSpan(0, Headers.GtBytes), Format, "grain table");
             var loaded = new uint[Headers.GtesPerGt];
+            GrainTable.Decode(bytes, loaded);
             for (var i = 0; i < loaded.Length; i++)
             {
-                loaded[i] = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(i * 4));
-                ValidateEntry(loaded[i], (long)index * Headers.GtesPerGt + i, offset + i * 4);
+                ValidateEntry(loaded[i], (long)index * Headers.GtesPerGt + i, offset + i * GrainTable.EntrySize);
             }
 
             return Interlocked.CompareExchange(ref _gts[index], loaded, null) ?? loaded;
@@ -212,7 +208,7 @@ internal sealed class SparseExtent : IVmdkExtent
     /// <summary>A grain table entry must be 0, the zeroed-grain value where enabled, or a grain after the metadata and inside the file.</summary>
     private void ValidateEntry(uint entry, long grain, long at)
     {
-        if (entry == 0 || (entry == ZeroedGrainEntry && Headers.HasZeroedGrains))
+        if (entry == 0 || (entry == GrainTable.ZeroedGrain && Headers.HasZeroedGrains))
         {
             return;
         }
@@ -253,7 +249,7 @@ internal sealed class SparseExtent : IVmdkExtent
                 {
                     unallocated(diskBase + offset, part);
                 }
-                else if (entry == ZeroedGrainEntry && Headers.HasZeroedGrains)
+                else if (entry == GrainTable.ZeroedGrain && Headers.HasZeroedGrains)
                 {
                     part.Clear();
                 }
@@ -391,7 +387,7 @@ internal sealed class SparseExtent : IVmdkExtent
             var entry = gt is null ? 0 : gt[grain % Headers.GtesPerGt];
             var kind = grain == _pendingGrain ? AllocationKind.Data
                 : entry == 0 ? AllocationKind.Unallocated
-                : entry == ZeroedGrainEntry && Headers.HasZeroedGrains ? AllocationKind.Zero
+                : entry == GrainTable.ZeroedGrain && Headers.HasZeroedGrains ? AllocationKind.Zero
                 : AllocationKind.Data;
             yield return new AllocationRange(offset, grainEnd - offset, kind);
             offset = grainEnd;
@@ -441,7 +437,7 @@ internal sealed class SparseExtent : IVmdkExtent
         }
 
         var table = EnsureTable((int)(grain / Headers.GtesPerGt));
-        var value = Headers.HasZeroedGrains ? ZeroedGrainEntry : 0u;
+        var value = Headers.HasZeroedGrains ? GrainTable.ZeroedGrain : 0u;
         var index = (int)(grain % Headers.GtesPerGt);
         if (table[index] != value)
         {
@@ -457,7 +453,7 @@ internal sealed class SparseExtent : IVmdkExtent
         var tableIndex = (int)(grain / Headers.GtesPerGt);
         var table = EnsureTable(tableIndex);
         var entry = table[grain % Headers.GtesPerGt];
-        if (entry != 0 && !(entry == ZeroedGrainEntry && Headers.HasZeroedGrains))
+        if (entry != 0 && !(entry == GrainTable.ZeroedGrain && Headers.HasZeroedGrains))
         {
             Storage.WriteAt((long)entry * SparseExtentHeader.SectorSize + inGrain, data);
             return;
@@ -508,7 +504,7 @@ internal sealed class SparseExtent : IVmdkExtent
             FlushPendingGrain();
             _pendingBuffer ??= new byte[GrainBytes];
             var entry = GetEntry(grain);
-            if (entry != 0 && !(entry == ZeroedGrainEntry && Headers.HasZeroedGrains))
+            if (entry != 0 && !(entry == GrainTable.ZeroedGrain && Headers.HasZeroedGrains))
             {
                 // Rewriting a grain: the new copy is appended and the old one becomes a leak.
                 Decompress(grain, entry, _pendingBuffer);
@@ -640,12 +636,7 @@ internal sealed class SparseExtent : IVmdkExtent
         var bytes = new byte[Headers.GtBytes];
         foreach (var index in _dirtyTables)
         {
-            var table = _gts[index]!;
-            for (var i = 0; i < table.Length; i++)
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * 4), table[i]);
-            }
-
+            GrainTable.Encode(_gts[index]!, bytes);
             Storage.WriteAt((long)_gd[index] * SparseExtentHeader.SectorSize, bytes);
             if (_rgd is not null && _rgd[index] != 0)
             {
@@ -670,12 +661,8 @@ internal sealed class SparseExtent : IVmdkExtent
 
     private void WriteDirectory(uint[] directory, long sector)
     {
-        var bytes = new byte[directory.Length * 4];
-        for (var i = 0; i < directory.Length; i++)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * 4), directory[i]);
-        }
-
+        var bytes = new byte[directory.Length * GrainTable.EntrySize];
+        GrainTable.Encode(directory, bytes);
         Storage.WriteAt(sector * SparseExtentHeader.SectorSize, bytes);
     }
 

@@ -26,9 +26,9 @@ internal sealed class SparseExtentLayout
         CapacitySectors = capacitySectors;
         GrainSectors = grainSectors;
         GrainCount = (capacitySectors + grainSectors - 1) / grainSectors;
-        GtSectors = (GtesPerGt * 4 + SparseExtentHeader.SectorSize - 1) / SparseExtentHeader.SectorSize;
+        GtSectors = GrainTable.Sectors(GtesPerGt);
         GtCount = (GrainCount + GtesPerGt - 1) / GtesPerGt;
-        GdSectors = (GtCount * 4 + SparseExtentHeader.SectorSize - 1) / SparseExtentHeader.SectorSize;
+        GdSectors = GrainTable.Sectors(GtCount);
         var afterDescriptor = DescriptorOffsetSectors + DescriptorSizeSectors;
         if (stream)
         {

@@ -39,7 +39,7 @@ internal sealed class SparseHeaderReader
     public long GdEntries => (CapacitySectors + GrainSectors * GtesPerGt - 1) / (GrainSectors * GtesPerGt);
 
     /// <summary>Bytes of one grain table on disk.</summary>
-    public int GtBytes => GtesPerGt * 4;
+    public int GtBytes => GtesPerGt * GrainTable.EntrySize;
 
     public bool Compressed => Effective.CompressAlgorithm == SparseExtentHeader.CompressionDeflate;
 
@@ -167,7 +167,7 @@ internal sealed class SparseHeaderReader
             CheckRange(path, length, h.DescriptorOffset, (long)h.DescriptorSize * SparseExtentHeader.SectorSize, "embedded descriptor", at + SparseExtentHeader.DescriptorOffsetOffset);
         }
 
-        var gdBytes = GdEntries * 4;
+        var gdBytes = GdEntries * GrainTable.EntrySize;
         CheckRange(path, length, h.GdOffset, gdBytes, "grain directory", at + SparseExtentHeader.GdOffsetOffset);
         if (HasRedundantDirectory)
         {

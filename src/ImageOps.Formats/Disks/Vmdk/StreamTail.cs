@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.IO.Compression;
 using ImageOps.Formats.Disks.Storage;
 
@@ -19,13 +18,10 @@ internal static class StreamTail
     /// <summary>Writes a grain-table marker and <paramref name="table"/> at <paramref name="sector"/>; returns the table's sector (its GD entry).</summary>
     public static uint WriteGrainTable(IBlockStorage storage, ref long sector, uint[] table)
     {
-        var tableSectors = (table.Length * 4 + Sector - 1) / Sector;
+        var tableSectors = (int)GrainTable.Sectors(table.Length);
         var buffer = new byte[(1 + tableSectors) * Sector];
         StreamMarker.WriteMetadataMarker(buffer, (ulong)tableSectors, StreamMarkerType.GrainTable);
-        for (var i = 0; i < table.Length; i++)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(Sector + i * 4), table[i]);
-        }
+        GrainTable.Encode(table, buffer.AsSpan(Sector));
 
         storage.WriteAt(sector * Sector, buffer);
         var entry = ToEntry(sector + 1, storage.Name);
@@ -36,13 +32,10 @@ internal static class StreamTail
     /// <summary>Writes the directory, footer and end-of-stream marker; <paramref name="sector"/> ends one past the last sector.</summary>
     public static void WriteEnd(IBlockStorage storage, ref long sector, uint[] directory, SparseExtentHeader header)
     {
-        var directorySectors = Math.Max(1, (directory.Length * 4 + Sector - 1) / Sector);
+        var directorySectors = (int)Math.Max(1, GrainTable.Sectors(directory.Length));
         var buffer = new byte[(1 + directorySectors + 3) * Sector];
         StreamMarker.WriteMetadataMarker(buffer, (ulong)directorySectors, StreamMarkerType.GrainDirectory);
-        for (var i = 0; i < directory.Length; i++)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(Sector + i * 4), directory[i]);
-        }
+        GrainTable.Encode(directory, buffer.AsSpan(Sector, (int)directorySectors * Sector));
 
         var footerMarker = (1 + directorySectors) * Sector;
         StreamMarker.WriteMetadataMarker(buffer.AsSpan(footerMarker), 1, StreamMarkerType.Footer);

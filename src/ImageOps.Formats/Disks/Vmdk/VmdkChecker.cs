@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using ImageOps.Formats.Disks.Chains;
 using ImageOps.Formats.Disks.Storage;
@@ -129,7 +128,7 @@ internal static class VmdkChecker
                 Add((long)_headers.Primary.DescriptorOffset, (long)_headers.Primary.DescriptorSize, "embedded descriptor", null);
             }
 
-            var gdSectors = (_headers.GdEntries * 4 + Sector - 1) / Sector;
+            var gdSectors = GrainTable.Sectors(_headers.GdEntries);
             var gd = SparseExtent.ReadDirectory(_storage, _headers, (long)h.GdOffset, "grain directory", validate: false);
             AddWithMarker((long)h.GdOffset, gdSectors, "grain directory", StreamMarkerType.GrainDirectory);
             uint[]? rgd = null;
@@ -151,7 +150,7 @@ internal static class VmdkChecker
                 {
                     if (!InFile(rgd[i], _headers.GtBytes))
                     {
-                        Problem(DiskProblemKind.Corruption, "redundant grain directory", (long)h.RgdOffset * Sector + i * 4, $"entry {i} places a grain table at sector {rgd[i]}, past the end of the file", repairable ? () => ClearDirectoryEntry((long)h.RgdOffset, index) : null);
+                        Problem(DiskProblemKind.Corruption, "redundant grain directory", (long)h.RgdOffset * Sector + i * GrainTable.EntrySize, $"entry {i} places a grain table at sector {rgd[i]}, past the end of the file", repairable ? () => ClearDirectoryEntry((long)h.RgdOffset, index) : null);
                     }
                     else
                     {
@@ -166,7 +165,7 @@ internal static class VmdkChecker
 
                 if (!InFile(gd[i], _headers.GtBytes))
                 {
-                    Problem(DiskProblemKind.Corruption, "grain directory", (long)h.GdOffset * Sector + i * 4, $"entry {i} places a grain table at sector {gd[i]}, past the end of the file", repairable ? () => ClearDirectoryEntry((long)h.GdOffset, index) : null);
+                    Problem(DiskProblemKind.Corruption, "grain directory", (long)h.GdOffset * Sector + i * GrainTable.EntrySize, $"entry {i} places a grain table at sector {gd[i]}, past the end of the file", repairable ? () => ClearDirectoryEntry((long)h.GdOffset, index) : null);
                     continue;
                 }
 
@@ -175,13 +174,13 @@ internal static class VmdkChecker
                 for (var j = 0; j < _headers.GtesPerGt; j++)
                 {
                     var grain = (long)i * _headers.GtesPerGt + j;
-                    var entry = BinaryPrimitives.ReadUInt32LittleEndian(gtBytes.AsSpan(j * 4));
-                    if (entry == 0 || grain * grainBytes >= capacity || (entry == SparseExtent.ZeroedGrainEntry && _headers.HasZeroedGrains))
+                    var entry = GrainTable.Read(gtBytes, j);
+                    if (entry == 0 || grain * grainBytes >= capacity || (entry == GrainTable.ZeroedGrain && _headers.HasZeroedGrains))
                     {
                         continue;
                     }
 
-                    var at = (long)gd[i] * Sector + j * 4;
+                    var at = (long)gd[i] * Sector + j * GrainTable.EntrySize;
                     var entryIndex = j;
                     var fix = repairable ? () => ClearTableEntry(gd[index], rgd?[index] ?? 0, entryIndex) : (Action?)null;
                     var sectors = GrainSectors(grain, entry, at, fix, grainBytes, capacity);
@@ -354,14 +353,14 @@ internal static class VmdkChecker
         }
 
         private void ClearDirectoryEntry(long directorySector, int index)
-            => _storage.WriteAt(directorySector * Sector + index * 4, new byte[4]);
+            => _storage.WriteAt(directorySector * Sector + index * GrainTable.EntrySize, new byte[GrainTable.EntrySize]);
 
         private void ClearTableEntry(uint tableSector, uint redundantTableSector, int index)
         {
-            _storage.WriteAt((long)tableSector * Sector + index * 4, new byte[4]);
+            _storage.WriteAt((long)tableSector * Sector + index * GrainTable.EntrySize, new byte[GrainTable.EntrySize]);
             if (redundantTableSector != 0 && InFile(redundantTableSector, _headers.GtBytes))
             {
-                _storage.WriteAt((long)redundantTableSector * Sector + index * 4, new byte[4]);
+                _storage.WriteAt((long)redundantTableSector * Sector + index * GrainTable.EntrySize, new byte[GrainTable.EntrySize]);
             }
         }
 

@@ -279,21 +279,21 @@ internal static class VmdkOpener
     /// <summary>The grain directory and its redundant copy, every entry pointing at its preallocated (zero) grain table, as qemu writes them.</summary>
     internal static void WriteHostedDirectories(IBlockStorage storage, SparseExtentLayout layout)
     {
-        var directory = new byte[layout.GdSectors * SparseExtentHeader.SectorSize];
-        for (var i = 0; i < layout.GtCount; i++)
+        var directory = new uint[layout.GtCount];
+        for (var i = 0; i < directory.Length; i++)
         {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(directory.AsSpan(i * 4), StreamTail.ToEntry(layout.GtSector(i), storage.Name));
+            directory[i] = StreamTail.ToEntry(layout.GtSector(i), storage.Name);
         }
 
-        storage.WriteAt(layout.GdOffsetSectors * SparseExtentHeader.SectorSize, directory);
+        storage.WriteAt(layout.GdOffsetSectors * SparseExtentHeader.SectorSize, GrainTable.Encode(directory));
         if (layout.RgdOffsetSectors != 0)
         {
-            for (var i = 0; i < layout.GtCount; i++)
+            for (var i = 0; i < directory.Length; i++)
             {
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(directory.AsSpan(i * 4), StreamTail.ToEntry(layout.RgtSector(i), storage.Name));
+                directory[i] = StreamTail.ToEntry(layout.RgtSector(i), storage.Name);
             }
 
-            storage.WriteAt(layout.RgdOffsetSectors * SparseExtentHeader.SectorSize, directory);
+            storage.WriteAt(layout.RgdOffsetSectors * SparseExtentHeader.SectorSize, GrainTable.Encode(directory));
         }
     }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using ImageOps.Formats.Disks.Storage;
 
 namespace ImageOps.Formats.Disks.Vmdk;
@@ -60,7 +59,7 @@ internal sealed class VmdkSparseWriter : DiskWriter
                 store = !ZeroDetector.IsAllZero(grain) || (_plan.Parent is not null && !_plan.ZeroedGrains);
                 if (!store && _plan.Parent is not null)
                 {
-                    SetEntry(offset / _grainBytes + i, SparseExtent.ZeroedGrainEntry);
+                    SetEntry(offset / _grainBytes + i, GrainTable.ZeroedGrain);
                 }
             }
 
@@ -94,7 +93,7 @@ internal sealed class VmdkSparseWriter : DiskWriter
             var grain = position / _grainBytes;
             if (_plan.ZeroedGrains)
             {
-                SetEntry(grain, SparseExtent.ZeroedGrainEntry);
+                SetEntry(grain, GrainTable.ZeroedGrain);
                 position = (grain + 1) * _grainBytes;
                 continue;
             }
@@ -191,11 +190,7 @@ internal sealed class VmdkSparseWriter : DiskWriter
             return;
         }
 
-        var bytes = new byte[_layout.GtSectors * SparseExtentHeader.SectorSize];
-        for (var i = 0; i < _table.Length; i++)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * 4), _table[i]);
-        }
+        var bytes = GrainTable.Encode(_table);
 
         _storage.WriteAt(_layout.GtSector(_currentTable) * SparseExtentHeader.SectorSize, bytes);
         _storage.WriteAt(_layout.RgtSector(_currentTable) * SparseExtentHeader.SectorSize, bytes);

@@ -167,7 +167,7 @@ public sealed class VmdkCheckTests : IDisposable
     [SkippableFact]
     public void A_write_session_killed_after_any_write_leaves_a_consistent_image()
     {
-        var path = QemuImage();
+        var path = TwoTableImageWithoutSecondTable();
         var initial = File.ReadAllBytes(path);
         var recorder = new RecordingStorage(new MemoryBlockStorage(initial, path));
         using (var disk = DiskFormats.Open(recorder, new DiskOpenOptions { Writable = true }))
@@ -176,6 +176,7 @@ public sealed class VmdkCheckTests : IDisposable
             disk.Write(3L << 20, Pattern(70_000, 2));       // two new grains (copy-on-write of the rest)
             disk.Flush();
             disk.Write((1L << 20) + 65536, Pattern(65536, 3));
+            disk.Write(40L << 20, Pattern(5000, 4));        // a grain under a directory entry without a table: a new table
         }
 
         Assert.True(recorder.Operations.Count > 5);
@@ -195,6 +196,38 @@ public sealed class VmdkCheckTests : IDisposable
             using var reopened = DiskFormats.Open(victim);
             ReadAll(reopened);
         }
+    }
+
+    /// <summary>
+    /// A 64 MiB qemu image whose second directory entry (and its redundant copy) is 0: no grain table,
+    /// as tools other than qemu may leave it. Layout: rgd at 21, its 2 tables, gd at 30, its tables, grains from 128.
+    /// </summary>
+    private string TwoTableImageWithoutSecondTable()
+    {
+        var path = _dir.Combine("two-tables.vmdk");
+        QemuImg.Create("vmdk", path, 64L << 20);
+        QemuIo(path, "write -P 0x11 0 64k", "write -P 0x22 1M 64k");
+        Patch(path, 21 * 512 + 4, 0);
+        Patch(path, 30 * 512 + 4, 0);
+        return path;
+    }
+
+    [SkippableFact]
+    public void Writing_under_a_directory_entry_without_a_table_allocates_one_at_the_end()
+    {
+        var path = TwoTableImageWithoutSecondTable();
+        Assert.Equal(DiskCheckStatus.Clean, Check(path).Status);
+        var before = new FileInfo(path).Length;
+        using (var disk = DiskFormats.Open(path, new DiskOpenOptions { Writable = true }))
+        {
+            Assert.Equal(AllocationKind.Unallocated, disk.GetAllocation(32L << 20, 32L << 20).Single().Kind);
+            disk.Write(40L << 20, Enumerable.Repeat((byte)0x44, 4096).ToArray());
+        }
+
+        Assert.Equal(before + 65536 + 2 * 2048, new FileInfo(path).Length);
+        Assert.Equal(0, QemuImg.Check(path, "vmdk").ExitCode);
+        Assert.Equal(DiskCheckStatus.Clean, Check(path).Status);
+        QemuIo(path, "read -P 0x11 0 64k", "read -P 0x22 1M 64k", "read -P 0x44 40M 4k", "read -P 0 41947136 1M");
     }
 
     [SkippableFact]

@@ -241,6 +241,9 @@ public class VmdkWriteTests
         Assert.Equal((byte)'K', sector[0]);
         Assert.Equal((byte)'V', sector[3]);
         Assert.Equal(12, StreamMarker.GrainHeaderSize);
+        Assert.Equal(4, GrainTable.EntrySize);
+        Assert.Equal(4, GrainTable.Sectors(512));
+        Assert.Equal(4096, GrainTable.Encode(new uint[1000]).Length);
         Assert.Equal(512, StreamMarker.MetadataMarkerSize);
 
         // qemu's layout for a 5 MiB disk (vmdk_init_extent): rgd 21, gd 26, grains from sector 128.
