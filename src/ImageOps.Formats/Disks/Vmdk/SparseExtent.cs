@@ -35,9 +35,9 @@ internal sealed class SparseExtent : IVmdkExtent
     private readonly uint[]? _rgd;
     private readonly uint[]?[] _gts;
     private readonly object _cacheGate = new();
-    private readonly long[] _cacheKeys = new long[CacheSlots];
+    private readonly long[] _cacheGrains = new long[CacheSlots];
+    private readonly uint[] _cacheEntries = new uint[CacheSlots];
     private readonly byte[]?[] _cacheData = new byte[CacheSlots][];
-    private readonly int[] _cacheLengths = new int[CacheSlots];
     private int _cacheNext;
 
     // Writing state.
@@ -60,7 +60,7 @@ internal sealed class SparseExtent : IVmdkExtent
         Length = headers.CapacitySectors * SparseExtentHeader.SectorSize;
         for (var i = 0; i < CacheSlots; i++)
         {
-            _cacheKeys[i] = -1;
+            _cacheGrains[i] = -1;
         }
     }
 
@@ -268,41 +268,56 @@ internal sealed class SparseExtent : IVmdkExtent
         }
     }
 
+    /// <summary>
+    /// Serves reads of a compressed grain from the last few inflated ones, so reading a grain in small
+    /// pieces inflates it once. Keyed by grain and location: a rewritten grain has a new location.
+    /// </summary>
     private void ReadCompressed(long grain, uint entry, int inGrain, Span<byte> destination)
     {
-        var key = (long)entry;
         lock (_cacheGate)
         {
             for (var i = 0; i < CacheSlots; i++)
             {
-                if (_cacheKeys[i] == key)
+                if (_cacheGrains[i] == grain && _cacheEntries[i] == entry)
                 {
-                    if (inGrain + destination.Length > _cacheLengths[i])
-                    {
-                        break;
-                    }
-
                     _cacheData[i].AsSpan(inGrain, destination.Length).CopyTo(destination);
                     return;
                 }
             }
         }
 
-        var data = new byte[GrainBytes];
-        var length = Decompress(grain, entry, data);
+        // Pooled buffers: cached grains are only read under the lock, so an evicted one can go back at once.
+        var data = ArrayPool<byte>.Shared.Rent(GrainBytes);
+        try
+        {
+            Decompress(grain, entry, data);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(data);
+            throw;
+        }
+
         data.AsSpan(inGrain, destination.Length).CopyTo(destination);
+        byte[]? evicted;
         lock (_cacheGate)
         {
             var slot = _cacheNext;
             _cacheNext = (_cacheNext + 1) % CacheSlots;
-            _cacheKeys[slot] = key;
+            evicted = _cacheData[slot];
+            _cacheGrains[slot] = grain;
+            _cacheEntries[slot] = entry;
             _cacheData[slot] = data;
-            _cacheLengths[slot] = length;
+        }
+
+        if (evicted is not null)
+        {
+            ArrayPool<byte>.Shared.Return(evicted);
         }
     }
 
-    /// <summary>Inflates the grain at sector <paramref name="entry"/> into <paramref name="grainBuffer"/>; returns the bytes that are valid.</summary>
-    internal int Decompress(long grain, uint entry, Span<byte> grainBuffer)
+    /// <summary>Inflates the grain at sector <paramref name="entry"/> into <paramref name="grainBuffer"/> (a short last grain is zero-padded).</summary>
+    internal void Decompress(long grain, uint entry, Span<byte> grainBuffer)
     {
         var position = (long)entry * SparseExtentHeader.SectorSize;
         var available = Storage.Length - position;
@@ -358,7 +373,6 @@ internal sealed class SparseExtent : IVmdkExtent
             }
 
             grainBuffer.Slice(produced, GrainBytes - produced).Clear();
-            return GrainBytes;
         }
         finally
         {
@@ -681,6 +695,19 @@ internal sealed class SparseExtent : IVmdkExtent
 
     public void Dispose()
     {
+        lock (_cacheGate)
+        {
+            for (var i = 0; i < CacheSlots; i++)
+            {
+                if (_cacheData[i] is { } buffer)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    _cacheData[i] = null;
+                    _cacheGrains[i] = -1;
+                }
+            }
+        }
+
         if (_ownsStorage)
         {
             Storage.Dispose();

@@ -206,7 +206,8 @@ public sealed class VmdkFormat : IDiskFormat
     /// </summary>
     internal static bool LooksLikeDescriptor(byte[] head)
     {
-        var position = 0;
+        // A descriptor saved by a Windows editor may start with a UTF-8 byte order mark.
+        var position = head.Length >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0;
         while (position < head.Length)
         {
             var end = Array.IndexOf(head, (byte)'\n', position);

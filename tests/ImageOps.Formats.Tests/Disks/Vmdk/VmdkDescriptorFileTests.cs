@@ -184,6 +184,13 @@ public sealed class VmdkDescriptorFileTests : IDisposable
         File.Copy(path, renamed);
         using var disk = DiskFormats.Open(renamed);
         Assert.Equal(DiskFormat.Vmdk, disk.Format);
+        var bom = Images("bom.vmdk");
+        File.WriteAllBytes(bom, new byte[] { 0xEF, 0xBB, 0xBF }.Concat(File.ReadAllBytes(path)).ToArray());
+        using (var withBom = DiskFormats.Open(bom))
+        {
+            Assert.Equal(DiskFormat.Vmdk, withBom.Format);
+        }
+
         var notVmdk = Images("readme.vmdk");
         File.WriteAllText(notVmdk, "# just a comment\nhello=1\n");
         using var raw = DiskFormats.Open(notVmdk);
