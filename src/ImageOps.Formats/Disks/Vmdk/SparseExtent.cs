@@ -34,6 +34,9 @@ internal sealed class SparseExtent : IVmdkExtent
     private readonly uint[] _gd;
     private readonly uint[]? _rgd;
     private readonly uint[]?[] _gts;
+
+    /// <summary>Stands for every loaded table whose entries are all 0, so a large empty disk costs no table memory. Never written to.</summary>
+    private readonly uint[] _emptyTable;
     private readonly object _cacheGate = new();
     private readonly long[] _cacheGrains = new long[CacheSlots];
     private readonly uint[] _cacheEntries = new uint[CacheSlots];
@@ -56,6 +59,7 @@ internal sealed class SparseExtent : IVmdkExtent
         _gd = gd;
         _rgd = rgd;
         _gts = new uint[]?[gd.Length];
+        _emptyTable = new uint[headers.GtesPerGt];
         GrainBytes = (int)(headers.GrainSectors * SparseExtentHeader.SectorSize);
         Length = headers.CapacitySectors * SparseExtentHeader.SectorSize;
         for (var i = 0; i < CacheSlots; i++)
@@ -190,6 +194,11 @@ internal sealed class SparseExtent : IVmdkExtent
         try
         {
             Storage.ReadExactly(offset, bytes.AsSpan(0, Headers.GtBytes), Format, "grain table");
+            if (ZeroDetector.IsAllZero(bytes.AsSpan(0, Headers.GtBytes)))
+            {
+                return Interlocked.CompareExchange(ref _gts[index], _emptyTable, null) ?? _emptyTable;
+            }
+
             var loaded = new uint[Headers.GtesPerGt];
             GrainTable.Decode(bytes, loaded);
             for (var i = 0; i < loaded.Length; i++)
@@ -389,7 +398,7 @@ internal sealed class SparseExtent : IVmdkExtent
             var grain = offset / GrainBytes;
             var table = (int)(grain / Headers.GtesPerGt);
             var gt = LoadTable(table);
-            if (gt is null && grain != _pendingGrain && (_pendingGrain < 0 || _pendingGrain / Headers.GtesPerGt != table))
+            if ((gt is null || gt == _emptyTable) && grain != _pendingGrain && (_pendingGrain < 0 || _pendingGrain / Headers.GtesPerGt != table))
             {
                 var tableEnd = Math.Min(end, (table + 1) * tableSpan);
                 yield return new AllocationRange(offset, tableEnd - offset, AllocationKind.Unallocated);
@@ -578,6 +587,14 @@ internal sealed class SparseExtent : IVmdkExtent
     private uint[] EnsureTable(int index)
     {
         var table = LoadTable(index);
+        if (table == _emptyTable)
+        {
+            // The table exists on disk; it gets its own array before its first entry changes.
+            table = new uint[Headers.GtesPerGt];
+            _gts[index] = table;
+            return table;
+        }
+
         if (table is not null)
         {
             return table;
