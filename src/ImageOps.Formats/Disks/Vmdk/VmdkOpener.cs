@@ -45,6 +45,12 @@ internal static class VmdkOpener
         }
 
         var (parent, link) = OpenParent(storage, descriptor, context);
+        if (writable && link is not null && parent is null)
+        {
+            // A partial write to a new grain copies the rest of the grain from the parent; without it, zeros would replace parent data.
+            throw new UnsupportedFeatureException("VMDK delta writing without its parent", $"'{storage.Name}' is a delta disk opened without its parent, so it cannot be written: new grains are filled from the parent.", storage.Name, "VmdkParentRequired");
+        }
+
         var disk = new VmdkDisk(storage, descriptor, new IVmdkExtent[] { extent }, createType, writable ? extent : null, cidFresh: false);
         Attach(disk, parent, link);
         return disk;

@@ -208,6 +208,7 @@ public sealed class VmdkDeltaTests : IDisposable
         Assert.Null(layer.Parent);
         Assert.Equal(DiskVariant.Differencing, layer.Variant);
         Assert.Equal("base.vmdk", layer.ParentLink!.Reference);
+        Assert.Equal("VmdkParentRequired", Assert.Throws<UnsupportedFeatureException>(() => DiskFormats.Open(child, new DiskOpenOptions { SkipParents = true, Writable = true })).ErrorId);
     }
 
     private string QemuReadToFile(string path)
