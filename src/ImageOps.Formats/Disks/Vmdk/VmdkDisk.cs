@@ -109,8 +109,6 @@ internal sealed class VmdkDisk : VirtualDisk
         }
     }
 
-    internal IReadOnlyList<IVmdkExtent> Extents => _extents;
-
     internal VmdkDescriptor? Descriptor => _descriptor;
 
     /// <summary>The sparse header version of the first sparse extent, or 0 for a flat disk.</summary>

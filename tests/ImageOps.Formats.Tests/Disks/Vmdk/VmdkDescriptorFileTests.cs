@@ -156,7 +156,7 @@ public sealed class VmdkDescriptorFileTests : IDisposable
         {
             var head = Encoding.ASCII.GetBytes("# Disk DescriptorFile\nversion=1\n");
             stream.Write(head);
-            stream.SetLength(VmdkFormatLimits.MaxDescriptor + 1);
+            stream.SetLength(ImageOps.Formats.Disks.Vmdk.VmdkDescriptor.MaxSize + 1);
         }
 
         Assert.Equal("VmdkDescriptorTooLarge", Hostile.Refused(() => DiskFormats.Open(big).Dispose(), maxAllocatedBytes: 4 << 20).ErrorId);
@@ -198,7 +198,3 @@ public sealed class VmdkDescriptorFileTests : IDisposable
     }
 }
 
-internal static class VmdkFormatLimits
-{
-    public const int MaxDescriptor = 1 << 20;
-}

@@ -47,6 +47,9 @@ public class VmdkWriteTests
 
         using var disk = DiskFormats.Open(target);
         Assert.Equal(File.ReadAllBytes(source), ReadAll(disk));
+        Assert.Equal(subformat == "streamOptimized" ? 3u : 1u, Assert.IsType<VmdkDisk>(disk).HeaderVersion);
+        Assert.Equal("ffffffff", VmdkDescriptor.FormatCid(((VmdkDisk)disk).Descriptor!.ParentCid));
+        Assert.Equal(grain, disk.ClusterSize);
         Assert.Equal(DiskCheckStatus.Clean, Format.Check(FileBlockStorage.Open(target, false), new DiskCheckOptions()).Status);
     }
 
