@@ -175,10 +175,20 @@ public sealed class VmdkDeltaTests : IDisposable
     {
         Base();
         var child = QemuChild();
-        File.WriteAllText(Path.Combine(Path.GetDirectoryName(_dir.Path)!, "outside.vmdk"), "x");
-        PatchDescriptor(child, text => text.Replace("parentFileNameHint=\"base.vmdk\"", $"parentFileNameHint=\"{hint}\""));
-        var error = Hostile.Refused(() => DiskFormats.Open(child).Dispose());
-        Assert.Equal("ParentReferenceRefused", error.ErrorId);
+
+        // The allowed root is the child's folder; "../outside.vmdk" exists, one level up.
+        var outside = Path.Combine(Path.GetDirectoryName(_dir.Path)!, "outside.vmdk");
+        File.WriteAllText(outside, "x");
+        try
+        {
+            PatchDescriptor(child, text => text.Replace("parentFileNameHint=\"base.vmdk\"", $"parentFileNameHint=\"{hint}\""));
+            var error = Hostile.Refused(() => DiskFormats.Open(child).Dispose());
+            Assert.Equal("ParentReferenceRefused", error.ErrorId);
+        }
+        finally
+        {
+            File.Delete(outside);
+        }
     }
 
     [SkippableFact]
