@@ -6,6 +6,7 @@ using ImageOps.Formats.Disks.Probing;
 using ImageOps.Formats.Disks.Raw;
 using ImageOps.Formats.Disks.Storage;
 using ImageOps.Formats.Disks.Vhd;
+using ImageOps.Formats.Disks.Vmdk;
 
 namespace ImageOps.Formats.Disks;
 
@@ -24,6 +25,7 @@ public static class DiskFormats
     {
         new Qcow2.Qcow2Format(),
         new VhdFormat(),
+        new VmdkFormat(),
         RawFormatInstance,
     };
 

@@ -13,12 +13,18 @@ internal sealed class FlushPolicyStorage : IBlockStorage, ISparseStorage
 {
     private readonly IBlockStorage _inner;
 
-    public FlushPolicyStorage(IBlockStorage inner)
+    /// <param name="inner">The temp file.</param>
+    /// <param name="finalName">
+    /// The name the file will have: formats that record their own file name (a VMDK's embedded
+    /// descriptor) must record that, not the temp name.
+    /// </param>
+    public FlushPolicyStorage(IBlockStorage inner, string finalName)
     {
         _inner = inner;
+        Name = finalName;
     }
 
-    public string Name => _inner.Name;
+    public string Name { get; }
 
     public long Length => _inner.Length;
 

@@ -52,7 +52,7 @@ internal static class DiskConverter
             var activity = $"Converting {Path.GetFileName(source.Path)} to {target.Format}";
             long written;
             long fileSize;
-            using (var storage = new FlushPolicyStorage(FileBlockStorage.Create(output.TempPath)))
+            using (var storage = new FlushPolicyStorage(FileBlockStorage.Create(output.TempPath), destination))
             using (var writer = format.CreateWriter(storage, options))
             {
                 var plan = backing is null
