@@ -1,4 +1,5 @@
 using System.IO;
+using ImageOps.Engine.Disks.Conversion;
 using ImageOps.Engine.Platform;
 using ImageOps.Formats.Disks;
 using ImageOps.Formats.Disks.Storage;
@@ -44,7 +45,8 @@ internal static class DiskCreator
             }
 
             using var output = new OutputFile(destination, request.Overwrite);
-            using (var disk = format.Create(FileBlockStorage.Create(output.TempPath), new DiskCreateOptions
+            var storage = new FlushPolicyStorage(FileBlockStorage.Create(output.TempPath), destination);
+            using (var disk = format.Create(storage, new DiskCreateOptions
             {
                 Capacity = capacity,
                 Variant = variant,
@@ -57,6 +59,7 @@ internal static class DiskCreator
             }))
             {
                 disk.Flush();
+                storage.FlushDurably();
             }
 
             output.Commit();

@@ -72,7 +72,7 @@ internal static class DiskMaintenance
 
             var format = DiskFormats.Get(disk.Format);
             using var output = new OutputFile(full, overwrite: true);
-            using (var storage = FileBlockStorage.Create(output.TempPath))
+            using (var storage = new FlushPolicyStorage(FileBlockStorage.Create(output.TempPath), full))
             using (var writer = format.CreateWriter(storage, new DiskCreateOptions
             {
                 Capacity = disk.Capacity,
@@ -88,6 +88,9 @@ internal static class DiskMaintenance
                 var plan = disk.Parent is null ? CopyPlan.Flatten(disk, writer.ChunkSize, out var bytes) : CopyPlan.TopLayer(disk, writer.ChunkSize, out bytes);
                 new CopyPipeline(disk, writer, 2, zeroChunksHideParent: disk.Parent is not null).Run(plan, bytes, $"Optimizing {Path.GetFileName(full)}", context);
                 writer.Complete();
+
+                // The original is replaced: the new file must be on the device first.
+                storage.FlushDurably();
             }
 
             // The disk (and its chain) must be closed before the file is replaced on Windows.
