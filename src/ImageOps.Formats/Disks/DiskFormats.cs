@@ -21,6 +21,7 @@ public static class DiskFormats
     /// <summary>Every supported format; content formats first, raw last.</summary>
     public static IReadOnlyList<IDiskFormat> All { get; } = new IDiskFormat[]
     {
+        new Vhdx.VhdxFormat(),
         RawFormatInstance,
     };
 
