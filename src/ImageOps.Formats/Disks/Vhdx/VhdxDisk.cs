@@ -410,7 +410,16 @@ internal sealed class VhdxDisk : VirtualDisk
                 case VhdxPayloadState.PartiallyPresent:
                     foreach (var range in BitmapRanges(block, position, n))
                     {
-                        yield return range;
+                        if (range.Kind != AllocationKind.Data)
+                        {
+                            yield return range;
+                            continue;
+                        }
+
+                        foreach (var stored in StoredRanges(VhdxBatEntry.FileOffset(entry) + (range.Offset - (block * _geometry.BlockSize)), range.Offset, range.Length))
+                        {
+                            yield return stored;
+                        }
                     }
 
                     break;
