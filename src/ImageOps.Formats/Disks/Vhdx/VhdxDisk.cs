@@ -769,12 +769,15 @@ internal sealed class VhdxDisk : VirtualDisk
 
         // The desired entries past the old end: nothing, or for a fixed disk new blocks at the end of the file.
         var desired = new Dictionary<long, ulong>();
+        var newBlocks = grown.DataBlocks - old.DataBlocks;
+        var nextBlock = fixedDisk && newBlocks > 0 ? Allocate(newBlocks * grown.BlockSize) : 0;
         for (var index = old.TotalEntries; index < grown.TotalEntries; index++)
         {
             var value = 0UL;
             if (fixedDisk && !grown.IsBitmapEntry(index))
             {
-                value = VhdxBatEntry.Make((int)VhdxPayloadState.FullyPresent, Allocate(grown.BlockSize));
+                value = VhdxBatEntry.Make((int)VhdxPayloadState.FullyPresent, nextBlock);
+                nextBlock += grown.BlockSize;
             }
 
             desired[index] = value;
@@ -853,6 +856,7 @@ internal sealed class VhdxDisk : VirtualDisk
         private readonly Dictionary<long, ulong> _entries = new();
         private readonly Dictionary<long, byte[]> _bitmaps = new();
         private (long Offset, uint Length, ulong[] Bat)? _movedBat;
+        private VhdxRegionTable? _regionTable;
         private long? _capacity;
 
         public Transaction(VhdxDisk disk)
@@ -951,7 +955,7 @@ internal sealed class VhdxDisk : VirtualDisk
             table.WriteTo(bytes);
             Stage(VhdxConstants.RegionTable1Offset, bytes);
             Stage(VhdxConstants.RegionTable2Offset, bytes);
-            _disk._file.ReplaceRegionTable(table);
+            _regionTable = table;
         }
 
         public void Commit()
@@ -979,6 +983,7 @@ internal sealed class VhdxDisk : VirtualDisk
             if (_movedBat is { } moved)
             {
                 _disk._bat = moved.Bat;
+                _disk._file.ReplaceRegionTable(_regionTable!);
                 _disk._file.MoveBatRegion(moved.Offset, moved.Length, moved.Bat);
             }
 
@@ -991,6 +996,7 @@ internal sealed class VhdxDisk : VirtualDisk
             _entries.Clear();
             _bitmaps.Clear();
             _movedBat = null;
+            _regionTable = null;
             _capacity = null;
         }
 
