@@ -198,7 +198,11 @@ internal static class VhdxCreator
         ParentLink? link = null;
         if (options.Parent is { } parent)
         {
-            link = new ParentLink(parameters.Metadata.ParentLocator![VhdxParentLocator.RelativePathKey]!, parent.Identity);
+            link = new ParentLink(parameters.Metadata.ParentLocator![VhdxParentLocator.RelativePathKey]!, parent.Identity)
+            {
+                ResolvedPath = Path.GetFullPath(parent.Path),
+                ActualIdentity = parent.Identity,
+            };
         }
 
         return VhdxDisk.OpenCreated(storage, options.Parent, link);
