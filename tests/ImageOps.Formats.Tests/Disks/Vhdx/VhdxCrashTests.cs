@@ -124,7 +124,7 @@ public class VhdxCrashTests
             {
                 var context = $"killed at write {n} of {total}, during '{ops[failed].Name}', trial {t}";
                 Verify(trials[t], allowed, parents, context);
-                if (qemu && t == 1 && n % 3 == 0)
+                if (qemu && t == 1 && n % 5 == 0)
                 {
                     var path = dir!.Combine($"crash-{n}.vhdx");
                     File.WriteAllBytes(path, ToArray(trials[t]));

@@ -39,7 +39,7 @@ public class VhdxSessionTests
         }
 
         var total = reference.Writes;
-        var step = Math.Max(1, total / 120);
+        var step = Math.Max(1, total / 40);
         for (var n = 1; n <= total; n += step)
         {
             var storage = new CrashStorage(image) { FailAt = n };
