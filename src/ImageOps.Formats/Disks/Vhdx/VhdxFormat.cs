@@ -62,7 +62,7 @@ public sealed class VhdxFormat : IDiskFormat
         var chunk = writer.ChunkSize;
         var ranges = new List<AllocationRange>(dataRanges);
         ranges.Sort((a, b) => a.Offset.CompareTo(b.Offset));
-        var capacity = options.Variant == DiskVariant.Differencing && options.Capacity == 0 ? options.Parent!.Capacity : options.Capacity;
+        var capacity = writer.Parameters.Geometry.Capacity;
         var done = 0L;
         foreach (var range in ranges)
         {
@@ -93,7 +93,7 @@ public sealed class VhdxFormat : IDiskFormat
         }
 
         writer.Complete();
-        var parameters = VhdxCreateParameters.From(options, "measure.vhdx");
+        var parameters = writer.Parameters;
         return new DiskMeasurement
         {
             RequiredBytes = writer.FileLength,

@@ -71,6 +71,9 @@ internal sealed class VhdxWriter : DiskWriter
     /// <summary>The file size the finished image has (what Measure reports).</summary>
     public long FileLength => _next;
 
+    /// <summary>The checked parameters and layout of the image being written.</summary>
+    internal VhdxCreateParameters Parameters => _parameters;
+
     public override void Write(long offset, ReadOnlySpan<byte> payload, bool transformed)
     {
         if (transformed)

@@ -164,6 +164,19 @@ public class VhdxWriterTests
         // The sector bitmap block was written once; nothing leaks.
         var report = VhdxTestImages.Format.Check(childStorage.AsReadOnly(), new DiskCheckOptions());
         Assert.Equal(DiskCheckStatus.Clean, report.Status);
+
+        // Measure predicts the file from the same ranges.
+        using (var parent = DiskFormats.Open(baseStorage.AsReadOnly()))
+        {
+            var measured = VhdxTestImages.Format.Measure(new DiskCreateOptions { Variant = DiskVariant.Differencing, Parent = parent, ClusterSize = 8 << 20 }, new[]
+            {
+                new AllocationRange(0, MiB4, AllocationKind.Data),
+                new AllocationRange(2 * MiB4, 2 * MiB4, AllocationKind.Zero),
+                new AllocationRange(5 * MiB4, MiB4, AllocationKind.Zero),
+                new AllocationRange(6 * MiB4, 2 * MiB4, AllocationKind.Data),
+            });
+            Assert.Equal(childStorage.Length, measured.RequiredBytes);
+        }
     }
 
     [Fact]
