@@ -59,7 +59,13 @@ internal sealed class VhdxMetadata
         {
             if (entry.IsUser)
             {
-                // User items (MS-VHDX 2.6.1.2) belong to whoever wrote them; IsRequired is not meaningful for them.
+                // User items (MS-VHDX 2.6.1.2) belong to whoever wrote them; one marked required cannot be
+                // ignored safely, so it is refused like an unknown system item (as qemu does).
+                if (entry.IsRequired)
+                {
+                    throw new UnsupportedFeatureException($"VHDX required user metadata item {entry.ItemId}", $"'{path}' has a user metadata item ({entry.ItemId}) marked required that ImageOps does not understand.", path, "VhdxRequiredMetadataNotSupported");
+                }
+
                 continue;
             }
 

@@ -154,6 +154,9 @@ public class VhdxHostileTests
         var item = Valid();
         new VhdxPatcher(item).MetadataTable(e => e.Append(new VhdxMetadataEntry(Guid.NewGuid(), 0x20000, 8, VhdxMetadataEntry.IsRequiredFlag)).ToList());
         Assert.Equal("VhdxRequiredMetadataNotSupported", Hostile.Refused(() => Exercise(item)).ErrorId);
+        var userItem = Valid();
+        new VhdxPatcher(userItem).MetadataTable(e => e.Append(new VhdxMetadataEntry(Guid.NewGuid(), 0x20000, 8, VhdxMetadataEntry.IsRequiredFlag | VhdxMetadataEntry.IsUserFlag)).ToList());
+        Assert.Equal("VhdxRequiredMetadataNotSupported", Hostile.Refused(() => Exercise(userItem)).ErrorId);
         var optionalItem = Valid();
         new VhdxPatcher(optionalItem).MetadataTable(e => e.Append(new VhdxMetadataEntry(Guid.NewGuid(), 0x20000, 8, 0)).ToList());
         Assert.Null(Hostile.Survives(() => Exercise(optionalItem)));
