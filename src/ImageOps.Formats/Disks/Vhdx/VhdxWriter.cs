@@ -27,11 +27,11 @@ internal sealed class VhdxWriter : DiskWriter
     private long _expected;
     private bool _completed;
 
-    // The block being filled.
+    // The block being filled: its file offset once it holds data, and which chunks hold data or zeros.
     private long _block = -1;
     private long _blockOffset = -1;
-    private ulong _coverage;
-    private bool _blockZero;
+    private ulong _dataChunks;
+    private ulong _zeroChunks;
 
     // The sector bitmap block being filled (differencing output).
     private long _bitmapChunk = -1;
@@ -167,35 +167,24 @@ internal sealed class VhdxWriter : DiskWriter
             FinishBlock();
             _block = block;
             _blockOffset = _fixed ? FixedBlockOffset(block) : -1;
-            _coverage = 0;
-            _blockZero = false;
+            _dataChunks = 0;
+            _zeroChunks = 0;
         }
 
-        var whole = inBlock == 0 && length >= _geometry.BlockLengthInDisk(block);
-        if (!data && !_fixed && _blockOffset < 0 && whole)
+        var chunks = ChunkMask(inBlock, length);
+        if (data)
         {
-            // Nothing stored yet and the whole block reads as zeros: a ZERO block, no space.
-            _blockZero = true;
-            return -1;
+            _dataChunks |= chunks;
+            if (_blockOffset < 0)
+            {
+                _blockOffset = _next;
+                _next += _geometry.BlockSize;
+            }
         }
-
-        if (!data && !_geometry.HasParent)
+        else
         {
-            // Without a parent, unwritten parts of a block read as zeros already.
-            return _blockOffset;
-        }
-
-        if (_blockOffset < 0)
-        {
-            _blockOffset = _next;
-            _next += _geometry.BlockSize;
-        }
-
-        var first = inBlock / ChunkSize;
-        var last = (inBlock + length - 1) / ChunkSize;
-        for (var chunk = first; chunk <= last; chunk++)
-        {
-            _coverage |= 1UL << (int)chunk;
+            // Zeros need no bytes: a block of nothing but zeros becomes a ZERO block, and stored zeros are holes.
+            _zeroChunks |= chunks;
         }
 
         return _blockOffset;
@@ -209,33 +198,57 @@ internal sealed class VhdxWriter : DiskWriter
         }
 
         var index = _geometry.PayloadEntryIndex(_block);
+        var all = ChunkMask(0, _geometry.BlockLengthInDisk(_block));
+        var covered = _dataChunks | _zeroChunks;
         if (_fixed)
         {
             // Already fully present at its fixed place.
         }
-        else if (_blockOffset >= 0)
+        else if (_blockOffset < 0 && covered == all)
         {
-            var chunks = (_geometry.BlockLengthInDisk(_block) + ChunkSize - 1) / ChunkSize;
-            var full = chunks >= 64 ? _coverage == ulong.MaxValue : _coverage == (1UL << (int)chunks) - 1;
-            if (!_geometry.HasParent || full)
+            _bat[index] = VhdxBatEntry.Make((int)VhdxPayloadState.Zero, 0);
+        }
+        else if (_blockOffset < 0 && (!_geometry.HasParent || _zeroChunks == 0))
+        {
+            // Nothing stored; without a parent, partial zeros already read as zeros.
+        }
+        else
+        {
+            if (_blockOffset < 0)
+            {
+                // Zeros over part of a parent's block: the block holds them as holes, its bitmap hides the parent.
+                // Blocks finish in order, so placing it now keeps the file in block order.
+                _blockOffset = _next;
+                _next += _geometry.BlockSize;
+            }
+
+            if (!_geometry.HasParent || covered == all)
             {
                 _bat[index] = VhdxBatEntry.Make((int)VhdxPayloadState.FullyPresent, _blockOffset);
             }
             else
             {
                 _bat[index] = VhdxBatEntry.Make((int)VhdxPayloadState.PartiallyPresent, _blockOffset);
-                SetBitmapBits();
+                SetBitmapBits(covered);
             }
-        }
-        else if (_blockZero)
-        {
-            _bat[index] = VhdxBatEntry.Make((int)VhdxPayloadState.Zero, 0);
         }
 
         _block = -1;
     }
 
-    private void SetBitmapBits()
+    /// <summary>The chunks of a block that [inBlock, inBlock+length) touches, one bit each (a block has at most 64).</summary>
+    private ulong ChunkMask(long inBlock, long length)
+    {
+        var mask = 0UL;
+        for (var chunk = inBlock / ChunkSize; chunk <= (inBlock + length - 1) / ChunkSize; chunk++)
+        {
+            mask |= 1UL << (int)chunk;
+        }
+
+        return mask;
+    }
+
+    private void SetBitmapBits(ulong covered)
     {
         var chunk = _block / _geometry.ChunkRatio;
         if (chunk != _bitmapChunk)
@@ -255,7 +268,7 @@ internal sealed class VhdxWriter : DiskWriter
         var inDisk = _geometry.BlockLengthInDisk(_block);
         for (var c = 0; c < 64; c++)
         {
-            if ((_coverage & (1UL << c)) == 0)
+            if ((covered & (1UL << c)) == 0)
             {
                 continue;
             }

@@ -45,6 +45,11 @@ public class VhdxWriterTests
                 // Only blocks holding data are allocated.
                 var data = written.GetAllocation(0, capacity).Where(r => r.Kind == AllocationKind.Data).Sum(r => r.Length);
                 Assert.True(data <= 4L * blockSize + (6L << 20), $"{data} bytes allocated");
+
+                // Blocks the source maps as holes became ZERO blocks, which qemu reads as zeros too (with 32 MiB
+                // blocks every block of this disk holds some data).
+                var vhdx = (VhdxDisk)written;
+                Assert.True(blockSize == 32 << 20 || Enumerable.Range(0, (int)vhdx.File.Geometry.DataBlocks).Where(b => VhdxBatEntry.State(vhdx.File.Bat[vhdx.File.Geometry.PayloadEntryIndex(b)]) == (int)VhdxPayloadState.Zero).Any());
             }
         }
 
@@ -190,15 +195,31 @@ public class VhdxWriterTests
         Assert.Equal("CompressionNotSupported", ex.ErrorId);
     }
 
-    /// <summary>A conversion as the engine runs it: ascending chunks, all-zero ones skipped.</summary>
+    /// <summary>
+    /// A conversion as the engine runs it: ascending chunks; chunks the source maps as zeros are recorded
+    /// with WriteZeros, all-zero data chunks are skipped, the rest is written.
+    /// </summary>
     internal static void Copy(VirtualDisk source, DiskWriter writer, Func<long, bool> include)
     {
         var chunk = new byte[writer.ChunkSize];
         for (long offset = 0; offset < source.Capacity; offset += chunk.Length)
         {
-            var span = chunk.AsSpan(0, (int)Math.Min(chunk.Length, source.Capacity - offset));
+            var length = (int)Math.Min(chunk.Length, source.Capacity - offset);
+            if (!include(offset))
+            {
+                continue;
+            }
+
+            var kinds = source.GetAllocation(offset, length).Select(r => r.Kind).Distinct().ToList();
+            if (kinds.Count == 1 && kinds[0] == AllocationKind.Zero)
+            {
+                writer.WriteZeros(offset, length);
+                continue;
+            }
+
+            var span = chunk.AsSpan(0, length);
             source.Read(offset, span);
-            if (include(offset) && !ZeroDetector.IsAllZero(span))
+            if (!ZeroDetector.IsAllZero(span))
             {
                 writer.Write(offset, span, transformed: false);
             }
