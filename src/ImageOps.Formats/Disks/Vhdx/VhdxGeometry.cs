@@ -33,9 +33,6 @@ internal sealed class VhdxGeometry
     /// <summary>Payload blocks per sector bitmap block: 2^23 sectors × sector size ÷ block size.</summary>
     public int ChunkRatio { get; }
 
-    /// <summary>Bytes of virtual disk one sector bitmap block covers.</summary>
-    public long ChunkSize => VhdxConstants.SectorsPerChunk * LogicalSectorSize;
-
     public long DataBlocks { get; }
 
     public long BitmapBlocks { get; }

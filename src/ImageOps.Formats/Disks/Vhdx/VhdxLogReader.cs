@@ -73,23 +73,6 @@ internal sealed class VhdxLogSequence
     /// <summary>The size the file must have after replay (the head's LastFileOffset).</summary>
     public long LastFileOffset => (long)Head.Header.LastFileOffset;
 
-    /// <summary>True if some entry writes or zeroes anything.</summary>
-    public bool HasOperations
-    {
-        get
-        {
-            foreach (var entry in Entries)
-            {
-                if (entry.Header.DescriptorCount > 0)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-    }
-
     /// <summary>Calls <paramref name="apply"/> for every write of the sequence, in replay order.</summary>
     public void Replay(Action<VhdxLogOperation> apply)
     {

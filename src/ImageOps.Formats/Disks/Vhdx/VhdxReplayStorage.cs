@@ -45,9 +45,6 @@ internal sealed class VhdxReplayStorage : IBlockStorage, ISparseStorage
     /// <inheritdoc />
     public bool CanWrite => false;
 
-    /// <summary>Sectors the replay rewrites.</summary>
-    public int DataSectorCount => _data.Length;
-
     /// <summary>Replays <paramref name="sequence"/> over <paramref name="baseStorage"/> in memory.</summary>
     public static VhdxReplayStorage Create(IBlockStorage baseStorage, VhdxLogSequence sequence, string path)
     {
