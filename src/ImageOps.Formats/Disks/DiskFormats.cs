@@ -26,6 +26,7 @@ public static class DiskFormats
         new Qcow2.Qcow2Format(),
         new VhdFormat(),
         new VmdkFormat(),
+        new Vhdx.VhdxFormat(),
         RawFormatInstance,
     };
 
