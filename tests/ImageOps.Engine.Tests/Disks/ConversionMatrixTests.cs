@@ -83,6 +83,40 @@ public sealed class ConversionMatrixTests : IClassFixture<ConversionMatrixTests.
         File.Delete(target);
     }
 
+    public static TheoryData<DiskFormat> Formats()
+    {
+        var data = new TheoryData<DiskFormat>();
+        foreach (var format in DiskFormats.All.Select(f => f.Format))
+        {
+            data.Add(format);
+        }
+
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Formats))]
+    public void Our_compare_agrees_with_qemu_img_compare_on_equal_and_different_images(DiskFormat format)
+    {
+        var source = _sources.In(format);
+        var copy = _sources.Folder.Combine($"changed-{format}.img");
+        File.Delete(copy);
+        QemuImg.Convert(_sources.Raw, "raw", copy, "qcow2");
+        Assert.Equal(0, QemuImg.Compare(source, Qemu(format), copy, "qcow2").ExitCode);
+        Assert.True(new DiskFileService().Compare(source, copy).Identical);
+
+        // One byte changed, in the middle of an allocated run.
+        QemuImg.Io("qcow2", copy, "write -P 0xee 21000000 1").EnsureSuccess("qemu-io");
+        var qemu = QemuImg.Compare(source, Qemu(format), copy, "qcow2");
+        Assert.Equal(1, qemu.ExitCode);
+        var ours = new DiskFileService().Compare(source, copy);
+        Assert.False(ours.Identical);
+        Assert.Equal(21000000, ours.FirstDifferenceOffset);
+        // qemu-img names the differing sector; we name the byte within it.
+        Assert.Contains($"offset {21000000 / 512 * 512}!", qemu.Out);
+        File.Delete(copy);
+    }
+
     /// <summary>One source per format, written by qemu-img from a raw image with scattered, unaligned data.</summary>
     public sealed class Sources : IDisposable
     {
