@@ -118,6 +118,11 @@ internal static class HiveChecker
             }
 
             var data = tree.ValueData(offset, value);
+            if (tree.UsesBigData && data.Length > BigData.MaxSegmentSize && !tree.IsBigData(value))
+            {
+                problems.Add($"{where}: value '{name}' holds {data.Length} bytes in one cell; Windows reads data over {BigData.MaxSegmentSize} bytes in a version 1.{tree.MinorVersion} hive as big data (hivex writes it this way)");
+            }
+
             if ((uint)(name.Length * 2) > node.MaxValueNameLength)
             {
                 problems.Add($"{where}: largest value name length {node.MaxValueNameLength} is below value '{name}' ({name.Length * 2} bytes)");

@@ -289,11 +289,14 @@ internal sealed class HiveEditor
             throw HiveErrors.Limit(Storage.Path, $"value data of {data.Length} bytes needs more than {ushort.MaxValue} big data segments");
         }
 
+        // Every segment cell is allocated full size, the last one too, as Windows does (yarp's BigDataHive
+        // shows it): hivex reads "cell size - 8" bytes from each segment, so a tight last cell loses data.
         var segments = new uint[count];
         for (var i = 0; i < count; i++)
         {
             var start = i * BigData.MaxSegmentSize;
-            segments[i] = Storage.AllocateWith(data.AsSpan(start, Math.Min(BigData.MaxSegmentSize, data.Length - start)));
+            segments[i] = Storage.Allocate(BigData.MaxSegmentSize);
+            data.AsSpan(start, Math.Min(BigData.MaxSegmentSize, data.Length - start)).CopyTo(Storage.Cell(segments[i], "big data segment"));
         }
 
         var list = Storage.Allocate(count * 4);
@@ -423,11 +426,8 @@ internal sealed class HiveEditor
         position = ~position;
         var offsets = new List<uint>(list.Offsets);
         offsets.Insert(position, child);
-        var hashes = new List<uint>(list.Hashes);
-        if (list.Kind is SubkeysListKind.FastLeaf or SubkeysListKind.HashLeaf)
-        {
-            hashes.Insert(position, Tag(list.Kind, name));
-        }
+        names.Insert(position, name);
+        var hashes = Tags(list.Kind, names);
 
         var max = list.Kind == SubkeysListKind.IndexLeaf ? MaxIndexLeafEntries : MaxHashLeafEntries;
         if (offsets.Count <= max)
@@ -484,15 +484,9 @@ internal sealed class HiveEditor
 
             var offsets = new List<uint>(list.Offsets);
             offsets.RemoveAt(index);
-            var hashes = new List<uint>(list.Hashes);
-            if (hashes.Count > 0)
-            {
-                hashes.RemoveAt(index);
-            }
-
             if (offsets.Count > 0)
             {
-                WriteLeaf(leafOffset, list.Kind, offsets, hashes);
+                WriteLeaf(leafOffset, list.Kind, offsets, Tags(list.Kind, offsets.ConvertAll(NameAt)));
                 return;
             }
 
@@ -582,6 +576,14 @@ internal sealed class HiveEditor
     }
 
     private static uint Tag(SubkeysListKind kind, string name) => kind == SubkeysListKind.HashLeaf ? HiveNames.Hash(name) : HiveNames.Hint(name);
+
+    /// <summary>
+    /// The hashes or hints of a leaf, recomputed from the names whenever a leaf is rewritten: a leaf
+    /// written by another tool with hashes Windows would not compute (hivex, for non-ASCII names) comes
+    /// out right.
+    /// </summary>
+    private static List<uint> Tags(SubkeysListKind kind, List<string> names)
+        => kind is SubkeysListKind.FastLeaf or SubkeysListKind.HashLeaf ? names.ConvertAll(n => Tag(kind, n)) : new List<uint>();
 
     private sealed class NameComparer : IComparer<string>
     {

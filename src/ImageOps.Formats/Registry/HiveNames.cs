@@ -88,6 +88,20 @@ internal static class HiveNames
     /// <summary>Upper-cases one UTF-16 code unit (the registry has no locale: invariant, unit by unit).</summary>
     public static char Upcase(char c) => c < 'a' ? c : c <= 'z' ? (char)(c - 32) : c < 0x80 ? c : char.ToUpperInvariant(c);
 
+    /// <summary>True if every character is 7-bit ASCII.</summary>
+    public static bool IsAscii(string name)
+    {
+        foreach (var c in name)
+        {
+            if (c >= 0x80)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Windows' key name order: upper-cased code units, then length.</summary>
     public static int Compare(string a, string b)
     {

@@ -142,7 +142,8 @@ internal sealed class HiveTree
         }
 
         var hash = HiveNames.Hash(name);
-        foreach (var (leafOffset, leaf) in Leaves(keyOffset, node))
+        var leaves = Leaves(keyOffset, node);
+        foreach (var (leafOffset, leaf) in leaves)
         {
             for (var i = 0; i < leaf.Offsets.Length; i++)
             {
@@ -152,16 +153,36 @@ internal sealed class HiveTree
                     continue;
                 }
 
-                var child = leaf.Offsets[i];
-                CheckChild(keyOffset, leafOffset, child);
-                if (HiveNames.Equal(NameOf(Key(child)), name))
+                if (NameMatches(keyOffset, leafOffset, leaf.Offsets[i], name))
                 {
-                    return child;
+                    return leaf.Offsets[i];
+                }
+            }
+        }
+
+        // hivex hashes the UTF-8 bytes of a name with an ASCII-only upper-casing, so its hashes of
+        // non-ASCII names differ from Windows'. Such keys are still found, by name.
+        if (!HiveNames.IsAscii(name))
+        {
+            foreach (var (leafOffset, leaf) in leaves)
+            {
+                for (var i = 0; i < leaf.Offsets.Length; i++)
+                {
+                    if (leaf.Kind == SubkeysListKind.HashLeaf && leaf.Hashes[i] != hash && NameMatches(keyOffset, leafOffset, leaf.Offsets[i], name))
+                    {
+                        return leaf.Offsets[i];
+                    }
                 }
             }
         }
 
         return HiveCell.Nil;
+    }
+
+    private bool NameMatches(uint keyOffset, uint leafOffset, uint child, string name)
+    {
+        CheckChild(keyOffset, leafOffset, child);
+        return HiveNames.Equal(NameOf(Key(child)), name);
     }
 
     /// <summary>The key at <paramref name="names"/> below the root, or Nil if any part is missing.</summary>
@@ -251,7 +272,7 @@ internal sealed class HiveTree
             throw HiveErrors.CorruptCell(Path, valueOffset, "key value", $"its data size {length} is larger than the whole hive");
         }
 
-        if (UsesBigData && length > BigData.MaxSegmentSize)
+        if (IsBigData(value))
         {
             return BigDataBytes(valueOffset, value.DataOffset, (int)length);
         }
@@ -275,7 +296,7 @@ internal sealed class HiveTree
         }
 
         cells.Add(value.DataOffset);
-        if (UsesBigData && value.DataLength > BigData.MaxSegmentSize)
+        if (IsBigData(value))
         {
             var (record, segments) = BigDataSegments(valueOffset, value.DataOffset, (int)value.DataLength);
             cells.Add(record.SegmentList);
@@ -284,6 +305,15 @@ internal sealed class HiveTree
 
         return cells;
     }
+
+    /// <summary>
+    /// True when a value's data is a big data record: Windows uses one for data over 16344 bytes in
+    /// version 1.4+ hives (CmpIsHKeyValueBig). hivex writes such data into one cell anyway; a data cell
+    /// that can hold the whole value cannot be an 8-byte db record, so it is read as the data itself.
+    /// </summary>
+    public bool IsBigData(KeyValue value)
+        => !value.DataInOffset && UsesBigData && value.DataLength > BigData.MaxSegmentSize
+           && !(Storage.IsAllocatedCell(value.DataOffset) && Storage.CellCapacity(value.DataOffset) >= value.DataLength);
 
     private byte[] BigDataBytes(uint valueOffset, uint recordOffset, int length)
     {
