@@ -135,15 +135,16 @@ internal static class HiveNames
     }
 
     /// <summary>
-    /// The fast leaf name hint: the first four characters as bytes, NUL-padded; a name with a character
-    /// that does not fit a byte gets a hint whose first byte is NUL.
+    /// The fast leaf name hint: the first four characters as bytes, NUL-padded. When one of them is not
+    /// ASCII the hint is 0: Windows converts such characters through a code page, and a hint whose first
+    /// byte is NUL makes it compare the names instead, which is always right.
     /// </summary>
     public static uint Hint(string name)
     {
         uint hint = 0;
         for (var i = 0; i < 4 && i < name.Length; i++)
         {
-            if (name[i] > 0xFF)
+            if (name[i] >= 0x80)
             {
                 return 0;
             }

@@ -51,13 +51,15 @@ public sealed class RegistryKey
     public int Flags => Node().Flags;
 
     /// <summary>
-    /// The user (Wow64) flags of Vista and later, bits 20-23 of the largest-subkey-name field
-    /// (KEY_FLAG_32BIT = 1 marks a key written by a 32-bit program).
+    /// The user (Wow64) flags of Vista and later: bits 16-19 of the largest-subkey-name field, where
+    /// Windows stores them (yarp's NewFlagsHive: a key written by a 32-bit program holds 0x00010000,
+    /// KEY_FLAG_32BIT = 1; the specification's table lists the two nibbles the other way round and warns
+    /// about exactly this).
     /// </summary>
-    public int UserFlags => (int)((Node().MaxSubkeyNameField >> 20) & 0xF);
+    public int UserFlags => (int)((Node().MaxSubkeyNameField >> 16) & 0xF);
 
-    /// <summary>The virtualization control flags of Vista and later, bits 16-19 of the largest-subkey-name field.</summary>
-    public int VirtualizationFlags => (int)((Node().MaxSubkeyNameField >> 16) & 0xF);
+    /// <summary>The virtualization control flags of Vista and later: bits 20-23 of the largest-subkey-name field.</summary>
+    public int VirtualizationFlags => (int)((Node().MaxSubkeyNameField >> 20) & 0xF);
 
     /// <summary>The Windows 8+ access bits (1: accessed before the hive was initialised, 2: after).</summary>
     public int AccessBits => (int)Node().AccessBits;

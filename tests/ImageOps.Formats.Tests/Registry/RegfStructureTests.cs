@@ -321,6 +321,8 @@ public class RegfStructureTests
         Assert.Equal(0x76726553u, HiveNames.Hint("Services"));
         Assert.Equal(0x0000_6261u, HiveNames.Hint("ab"));
         Assert.Equal(0u, HiveNames.Hint("\u041F\u0440\u0438"));
+        Assert.Equal(0u, HiveNames.Hint("ab\u00E4c"));
+        Assert.Equal(0x64636261u, HiveNames.Hint("abcd\u00E4"));
     }
 
     [Fact]
