@@ -91,6 +91,112 @@ internal static class HiveChecker
         return new HiveCheckReport(problems, keys, values, securityItems, unreferenced, unreferencedBytes, storage.FreeBytes);
     }
 
+    /// <summary>
+    /// What makes a hive unsafe to edit, or null: damage met walking its structure, a cell used by two
+    /// owners (freeing it for one would leave the other dangling), or a security item referenced by more
+    /// keys than its count says (releasing it would free it while in use). Lighter than <see cref="Run"/>:
+    /// no value data is read and order is not checked.
+    /// </summary>
+    public static CorruptImageException? FindEditBlocker(HiveTree tree)
+    {
+        var referenced = new HashSet<uint>();
+        var uses = new Dictionary<uint, int>();
+        CorruptImageException? Mark(uint offset, string what)
+            => referenced.Add(offset) ? null : HiveErrors.CorruptCell(tree.Path, offset, what, $"the cell is used by more than one owner (found again as {what})");
+
+        var pending = new Stack<uint>();
+        pending.Push(tree.Root);
+        referenced.Add(tree.Root);
+        try
+        {
+            while (pending.Count > 0)
+            {
+                var key = pending.Pop();
+                var node = tree.Key(key);
+                tree.Security(node.Security);
+                uses[node.Security] = uses.TryGetValue(node.Security, out var n) ? n + 1 : 1;
+                if (node.ClassName != HiveCell.Nil && node.ClassLength > 0)
+                {
+                    tree.ClassName(key, node);
+                    var shared = Mark(node.ClassName, "class name");
+                    if (shared is not null)
+                    {
+                        return shared;
+                    }
+                }
+
+                var values = tree.ValueOffsets(key, node);
+                foreach (var cell in values.Length > 0 ? new[] { node.ValuesList } : Array.Empty<uint>())
+                {
+                    if (Mark(cell, "key values list") is { } shared)
+                    {
+                        return shared;
+                    }
+                }
+
+                foreach (var value in values)
+                {
+                    if (Mark(value, "key value") is { } shared)
+                    {
+                        return shared;
+                    }
+
+                    foreach (var cell in tree.DataCells(value, tree.Value(value)))
+                    {
+                        if (Mark(cell, "value data") is { } sharedData)
+                        {
+                            return sharedData;
+                        }
+                    }
+                }
+
+                if (node.SubkeyCount == 0)
+                {
+                    continue;
+                }
+
+                var leaves = tree.Leaves(key, node);
+                if (!tree.List(node.SubkeysList).IsLeaf && Mark(node.SubkeysList, "index root") is { } sharedRoot)
+                {
+                    return sharedRoot;
+                }
+
+                foreach (var (leaf, _) in leaves)
+                {
+                    if (Mark(leaf, "subkeys list") is { } sharedLeaf)
+                    {
+                        return sharedLeaf;
+                    }
+                }
+
+                foreach (var child in tree.Subkeys(key, node))
+                {
+                    if (Mark(child, "key node") is { } sharedKey)
+                    {
+                        return sharedKey;
+                    }
+
+                    pending.Push(child);
+                }
+            }
+        }
+        catch (CorruptImageException ex)
+        {
+            return ex;
+        }
+
+        foreach (var use in uses)
+        {
+            var item = tree.Security(use.Key);
+            if (item.ReferenceCount < use.Value)
+            {
+                return HiveErrors.CorruptCell(tree.Path, use.Key, "key security", $"its reference count {item.ReferenceCount} is below the {use.Value} keys that use it");
+            }
+        }
+
+        return null;
+    }
+
     private static void CheckValues(HiveTree tree, uint key, KeyNode node, string where, Action<uint, string> reference, List<string> problems, ref int count)
     {
         var offsets = tree.ValueOffsets(key, node);

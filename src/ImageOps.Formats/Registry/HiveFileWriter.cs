@@ -25,7 +25,7 @@ internal static class HiveFileWriter
         try
         {
             Step("create-temp");
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.None))
             {
                 Step("write-dirty-base-block");
                 stream.Write(dirtyBaseBlock, 0, BaseBlock.Size);

@@ -199,11 +199,13 @@ internal sealed class HiveStorage
     /// </summary>
     public void Free(uint offset)
     {
-        var raw = RawSize(offset);
-        if (!IsCellStart(offset) || raw >= 0)
+        if (!IsCellStart(offset) || RawSize(offset) >= 0)
         {
-            throw new InvalidOperationException($"Cell 0x{offset:X} is not an allocated cell.");
+            // Only damage (a cell owned twice) gets here: the editor frees what it has just read.
+            throw HiveErrors.CorruptCell(Path, offset, "cell", $"the cell at 0x{offset:X} is to be freed but is not allocated");
         }
+
+        var raw = RawSize(offset);
 
         var size = -raw;
         var binStart = (uint)_binOfPage[offset / HiveBin.Alignment];

@@ -22,6 +22,7 @@ public sealed class RegistryHive
     private HiveStorage _storage;
     private HiveTree _tree;
     private BaseBlock _header;
+    private bool _editVerified;
 
     private RegistryHive(string displayName, HiveStorage storage, BaseBlock header, HiveDirtyReasons reasons, bool dirty, HiveRecovery? recovery, Func<DateTime>? clock)
     {
@@ -120,7 +121,7 @@ public sealed class RegistryHive
         };
         BaseBlock.WriteFileName(storage.Buffer, options.FileName);
         header.Write(storage.Buffer);
-        return new RegistryHive(name, storage, header, HiveDirtyReasons.None, dirty: false, recovery: null, options.Clock);
+        return new RegistryHive(name, storage, header, HiveDirtyReasons.None, dirty: false, recovery: null, options.Clock) { _editVerified = true };
     }
 
     /// <summary>Opens a hive from its bytes (copied; the array is not kept).</summary>
@@ -248,6 +249,7 @@ public sealed class RegistryHive
         }
 
         RefuseIfDirty();
+        RefuseIfDamaged();
         var now = _clock().ToFileTimeUtc();
         var work = _storage.Clone();
         var tree = new HiveTree(work, _tree.Root, _tree.MinorVersion);
@@ -390,6 +392,27 @@ public sealed class RegistryHive
         }
 
         return current;
+    }
+
+    /// <summary>
+    /// Before the first edit of a hive read from outside, its structure is walked once: a hive with
+    /// damage, shared cells or security counts below their use is not edited (an edit could free a cell
+    /// something else still uses). Hives this class wrote stay verified.
+    /// </summary>
+    private void RefuseIfDamaged()
+    {
+        if (_editVerified)
+        {
+            return;
+        }
+
+        var blocker = HiveChecker.FindEditBlocker(_tree);
+        if (blocker is not null)
+        {
+            throw HiveErrors.Corrupt(DisplayName, blocker.Offset, blocker.Structure, "the hive is damaged, so ImageOps does not edit it: " + blocker.Detail, HiveErrors.CorruptId, blocker);
+        }
+
+        _editVerified = true;
     }
 
     private void RefuseIfDirty()
