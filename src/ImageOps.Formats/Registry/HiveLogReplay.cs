@@ -185,8 +185,10 @@ internal static class HiveLogReplay
             expected = newest.Header!.PrimarySequenceNumber;
         }
 
-        var image = CopyImage(primary, header.ChecksumValid ? header.HiveBinsDataSize : 0);
-        var size = (int)Math.Min(header.ChecksumValid ? header.HiveBinsDataSize : 0, int.MaxValue);
+        // The primary's hive bins are the starting point (with a damaged base block, all the file has):
+        // entries carry only the pages that changed.
+        var image = CopyImage(primary, header.ChecksumValid ? header.HiveBinsDataSize : (uint)(primary.Length - BaseBlock.Size));
+        var size = 0;
         var applied = new List<uint>();
         var used = new List<string>();
         LogFile? lastLog = null;
@@ -259,6 +261,11 @@ internal static class HiveLogReplay
         else
         {
             Array.Copy(primary, block, BaseBlock.Size);
+        }
+
+        if (image.Length != BaseBlock.Size + size)
+        {
+            Array.Resize(ref image, BaseBlock.Size + size);
         }
 
         var recovered = BaseBlock.Parse(block);

@@ -494,22 +494,28 @@ public sealed class RegistryHive
                 file = result.File;
                 header = BaseBlock.Parse(file);
                 recovery = result.Report;
-                try
-                {
-                    var recovered = Build(name, file, header, (int)header.HiveBinsDataSize, reasons, false, recovery, options);
-                    recovered.CheckRoot();
-                    return recovered;
-                }
-                catch (CorruptImageException ex)
-                {
-                    throw HiveErrors.Corrupt(name, ex.Offset, ex.Structure, "the hive replayed from its logs is not valid: " + ex.Detail, HiveErrors.RecoveryFailedId, ex);
-                }
             }
 
-            // A clean base block: Windows ignores the logs, so replay does too (the reason stays on record).
+            // Recovered, or a clean base block whose logs Windows ignores, so replay does too (the reason
+            // stays on record).
             dirty = false;
         }
 
+        try
+        {
+            return Validate(name, file, header, reasons, dirty, recovery, options);
+        }
+        catch (ImageOpsException ex) when (recovery is not null)
+        {
+            var offset = ex is CorruptImageException corrupt ? corrupt.Offset : -1;
+            var structure = ex is CorruptImageException c ? c.Structure : "hive";
+            throw HiveErrors.Corrupt(name, offset, structure, "the hive replayed from its logs is not valid: " + ex.Message, HiveErrors.RecoveryFailedId, ex);
+        }
+    }
+
+    /// <summary>Checks the base block's fields (or salvages the bins present) and loads the hive bins.</summary>
+    private static RegistryHive Validate(string name, byte[] file, BaseBlock header, HiveDirtyReasons reasons, bool dirty, HiveRecovery? recovery, RegistryHiveOpenOptions options)
+    {
         int hiveBinsSize;
         if (!header.ChecksumValid)
         {

@@ -157,6 +157,8 @@ public class HiveLogReplayTests
         damaged[BaseBlock.RootCellOffsetOffset + 1] ^= 0x55;
         Assert.Equal("HiveBaseBlockInvalid", Hostile.Refused(() => RegistryHive.Open(damaged)).ErrorId);
 
+        // The entries hold only the pages that changed; the others come from the primary file.
+        Assert.True(entries.Sum(e => LogEntry.TryParse(e, out _)!.Pages.Length) < (images[2].Length - BaseBlock.Size) / 4096);
         var hive = Replay(damaged, NewLog(images[0], 1, entries[0], entries[1]));
         Assert.True(hive.Recovery!.BaseBlockFromLog);
         Assert.Equal(HiveDirtyReasons.BaseBlockChecksumInvalid, hive.DirtyReasons);
@@ -363,7 +365,7 @@ public class HiveLogReplayTests
     /// </summary>
     private static (byte[] Primary, byte[][] Images, byte[][] Entries) Scenario()
     {
-        var hive = RegistryTestHives.Empty().With(plan => plan.SetString("Base", "v", "base").CreateKey("Other"));
+        var hive = RegistryTestHives.Empty().With(plan => plan.SetString("Base", "v", "base").SetBinary("Base", "bulk", RegistryTestHives.Bytes(30_000, 1)).CreateKey("Other"));
         var images = new byte[3][];
         images[0] = hive.ToArray();
         hive.Apply(new RegistryEditPlan().SetDWord(@"Second\Deep", "n", 2).DeleteKey("Other"));
