@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ImageOps.Formats.Registry;
 
@@ -22,6 +23,8 @@ internal sealed class HiveEditor
 
     private readonly HiveTree _tree;
     private readonly long _now;
+    private readonly HashSet<uint> _healed = new();
+    private readonly HashSet<uint> _ordered = new();
 
     public HiveEditor(HiveTree tree, long nowFileTime)
     {
@@ -396,6 +399,8 @@ internal sealed class HiveEditor
             return;
         }
 
+        PrepareLeaves(parent, requireOrder: true);
+        parentNode = _tree.Key(parent);
         var leaves = _tree.Leaves(parent, parentNode);
         var rootOffset = parentNode.SubkeysList;
         var isIndexRoot = !_tree.List(rootOffset).IsLeaf;
@@ -415,19 +420,36 @@ internal sealed class HiveEditor
             }
         }
 
+        // The leaf is known to be in order (PrepareLeaves), so a binary search reads only log2(n) names.
         var (leafOffset, list) = leaves[target];
-        var names = LeafNames(leafOffset, list);
-        var position = names.BinarySearch(name, NameComparer.Instance);
-        if (position >= 0)
+        int low = 0, high = list.Offsets.Length - 1;
+        while (low <= high)
         {
-            throw HiveErrors.CorruptCell(Storage.Path, leafOffset, "subkeys list", $"it already lists a key named '{name}'");
+            var middle = low + ((high - low) / 2);
+            var order = HiveNames.Compare(name, NameAt(list.Offsets[middle]));
+            if (order == 0)
+            {
+                throw HiveErrors.CorruptCell(Storage.Path, leafOffset, "subkeys list", $"it already lists a key named '{name}'");
+            }
+
+            if (order < 0)
+            {
+                high = middle - 1;
+            }
+            else
+            {
+                low = middle + 1;
+            }
         }
 
-        position = ~position;
+        var position = low;
         var offsets = new List<uint>(list.Offsets);
         offsets.Insert(position, child);
-        names.Insert(position, name);
-        var hashes = Tags(list.Kind, names);
+        var hashes = new List<uint>(list.Hashes);
+        if (list.Kind is SubkeysListKind.FastLeaf or SubkeysListKind.HashLeaf)
+        {
+            hashes.Insert(position, Tag(list.Kind, name));
+        }
 
         var max = list.Kind == SubkeysListKind.IndexLeaf ? MaxIndexLeafEntries : MaxHashLeafEntries;
         if (offsets.Count <= max)
@@ -470,6 +492,8 @@ internal sealed class HiveEditor
     /// <summary>Removes <paramref name="child"/> from the parent's subkeys list, freeing leaves and the root as they empty.</summary>
     private void RemoveSubkey(uint parent, KeyNode parentNode, uint child)
     {
+        PrepareLeaves(parent, requireOrder: false);
+        parentNode = _tree.Key(parent);
         var leaves = _tree.Leaves(parent, parentNode);
         var rootOffset = parentNode.SubkeysList;
         var isIndexRoot = !_tree.List(rootOffset).IsLeaf;
@@ -484,9 +508,15 @@ internal sealed class HiveEditor
 
             var offsets = new List<uint>(list.Offsets);
             offsets.RemoveAt(index);
+            var hashes = new List<uint>(list.Hashes);
+            if (hashes.Count > 0)
+            {
+                hashes.RemoveAt(index);
+            }
+
             if (offsets.Count > 0)
             {
-                WriteLeaf(leafOffset, list.Kind, offsets, Tags(list.Kind, offsets.ConvertAll(NameAt)));
+                WriteLeaf(leafOffset, list.Kind, offsets, hashes);
                 return;
             }
 
@@ -555,24 +585,48 @@ internal sealed class HiveEditor
     private string NameAt(uint key) => HiveTree.NameOf(_tree.Key(key));
 
     /// <summary>
-    /// The names in a leaf, which must be in Windows' order with no duplicates: inserting by binary search
-    /// into a leaf that is not would put the key where Windows (which also binary-searches) cannot find it.
+    /// Reads a key's subkey leaves once per batch before changing them. Hashes and hints are recomputed
+    /// from the names and the leaf rewritten when they differ, so a leaf written by another tool with
+    /// hashes Windows would not compute (hivex, for non-ASCII names) comes out right. Before an insert the
+    /// names must also be in Windows' order with no duplicates, across leaves too: inserting by binary
+    /// search into a list that is not would put the key where Windows (which also binary-searches) cannot
+    /// find it. The editor's own changes keep both true, so each key is read in full only once.
     /// </summary>
-    private List<string> LeafNames(uint leafOffset, SubkeysList leaf)
+    private void PrepareLeaves(uint parent, bool requireOrder)
     {
-        var names = new List<string>(leaf.Offsets.Length);
-        foreach (var offset in leaf.Offsets)
+        if (requireOrder ? _ordered.Contains(parent) : _healed.Contains(parent))
         {
-            var name = NameAt(offset);
-            if (names.Count > 0 && HiveNames.Compare(names[names.Count - 1], name) >= 0)
-            {
-                throw HiveErrors.CorruptCell(Storage.Path, leafOffset, "subkeys list", $"it is not sorted as Windows sorts ('{names[names.Count - 1]}' before '{name}'); ImageOps does not insert into it");
-            }
-
-            names.Add(name);
+            return;
         }
 
-        return names;
+        string? previous = null;
+        foreach (var (leafOffset, leaf) in _tree.Leaves(parent, _tree.Key(parent)))
+        {
+            var names = new List<string>(leaf.Offsets.Length);
+            foreach (var offset in leaf.Offsets)
+            {
+                var name = NameAt(offset);
+                if (requireOrder && previous is not null && HiveNames.Compare(previous, name) >= 0)
+                {
+                    throw HiveErrors.CorruptCell(Storage.Path, leafOffset, "subkeys list", $"it is not sorted as Windows sorts ('{previous}' before '{name}'); ImageOps does not insert into it");
+                }
+
+                names.Add(name);
+                previous = name;
+            }
+
+            var tags = Tags(leaf.Kind, names);
+            if (!tags.SequenceEqual(leaf.Hashes))
+            {
+                new SubkeysList { Kind = leaf.Kind, Offsets = leaf.Offsets, Hashes = tags.ToArray() }.Write(Storage.Cell(leafOffset, "subkeys list"));
+            }
+        }
+
+        _healed.Add(parent);
+        if (requireOrder)
+        {
+            _ordered.Add(parent);
+        }
     }
 
     private static uint Tag(SubkeysListKind kind, string name) => kind == SubkeysListKind.HashLeaf ? HiveNames.Hash(name) : HiveNames.Hint(name);
@@ -584,11 +638,4 @@ internal sealed class HiveEditor
     /// </summary>
     private static List<uint> Tags(SubkeysListKind kind, List<string> names)
         => kind is SubkeysListKind.FastLeaf or SubkeysListKind.HashLeaf ? names.ConvertAll(n => Tag(kind, n)) : new List<uint>();
-
-    private sealed class NameComparer : IComparer<string>
-    {
-        public static readonly NameComparer Instance = new();
-
-        public int Compare(string? x, string? y) => HiveNames.Compare(x!, y!);
-    }
 }
