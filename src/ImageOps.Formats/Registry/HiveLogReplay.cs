@@ -287,6 +287,9 @@ internal static class HiveLogReplay
         var timestamp = header.ChecksumValid
             ? header.LastWrittenFileTime
             : primary.Length >= BaseBlock.Size + HiveBin.HeaderSize ? HiveBin.Parse(primary.AsSpan(BaseBlock.Size)).TimestampFileTime : 0;
+
+        // When several logs qualify, the newest (by its sequence number) holds the last write.
+        logs.Sort((a, b) => a.Header!.PrimarySequenceNumber == b.Header!.PrimarySequenceNumber ? 0 : SerialGreater(a.Header.PrimarySequenceNumber, b.Header.PrimarySequenceNumber) ? -1 : 1);
         foreach (var log in logs)
         {
             // The spec asks for equal timestamps; with a damaged base block the first bin's copy can be

@@ -13,6 +13,10 @@ namespace ImageOps.Formats.Registry;
 /// specification". A dirty hive is never edited blindly (DESIGN.md §5): edits and saves are refused
 /// until its logs have been replayed.
 /// </summary>
+/// <remarks>
+/// Reading from several threads is safe while no edit runs; <see cref="Apply"/> and <see cref="Save"/>
+/// must not run concurrently with anything else on the same instance. The whole file is held in memory.
+/// </remarks>
 public sealed class RegistryHive
 {
     /// <summary>Largest file ImageOps opens as a hive or a log (Windows caps hives at 2 GiB).</summary>

@@ -203,6 +203,15 @@ public class HiveLogReplayTests
         Assert.Equal(3u, hive.PrimarySequenceNumber);
         RegistryTestHives.AssertConsistent(hive);
 
+        // Of two applicable logs, the newer one (higher sequence number) is used, whichever stream holds it.
+        var earlier = OldLog(images[0], images[1], logSequence: 2);
+        var later = OldLog(images[0], images[2], logSequence: 3);
+        foreach (var (a, b) in new[] { (earlier, later), (later, earlier) })
+        {
+            var both = RegistryHive.Open(primary, new RegistryHiveOpenOptions { Recovery = HiveRecoveryMode.ReplayLogs, Log1 = new MemoryStream(a), Log2 = new MemoryStream(b) });
+            AssertBins(images[2], both.ToArray());
+        }
+
         // A log from an earlier write (older timestamp) does not apply; nor does one cut short.
         var older = (byte[])log.Clone();
         BinaryPrimitives.WriteInt64LittleEndian(older.AsSpan(BaseBlock.LastWrittenOffset), 1);
