@@ -14,7 +14,7 @@ namespace ImageOps.Formats.Registry;
 /// until its logs have been replayed.
 /// </summary>
 /// <remarks>
-/// Reading from several threads is safe while no edit runs; <see cref="Apply"/> and <see cref="Save"/>
+/// Reading from several threads is safe while no edit runs; <see cref="Apply"/> and the <c>Save</c> methods
 /// must not run concurrently with anything else on the same instance. The whole file is held in memory.
 /// </remarks>
 public sealed class RegistryHive
@@ -332,19 +332,42 @@ public sealed class RegistryHive
 
         RefuseIfDirty();
         options ??= new RegistryHiveSaveOptions();
-        var next = _header.PrimarySequenceNumber + 1;
-        var dirtyBlock = new byte[BaseBlock.Size];
-        var cleanBlock = new byte[BaseBlock.Size];
-        Array.Copy(_storage.Buffer, dirtyBlock, BaseBlock.Size);
-        var header = BaseBlock.Parse(dirtyBlock);
-        header.PrimarySequenceNumber = next;
-        header.Write(dirtyBlock);
-        Array.Copy(dirtyBlock, cleanBlock, BaseBlock.Size);
-        header.SecondarySequenceNumber = next;
-        header.Write(cleanBlock);
-
+        var (dirtyBlock, cleanBlock, header) = ProtocolBlocks();
         HiveFileWriter.Write(path, dirtyBlock, cleanBlock, _storage.Buffer, _storage.Length, options.KeepBackup ? options.BackupPath ?? path + ".bak" : null);
 
+        Array.Copy(cleanBlock, _storage.Buffer, BaseBlock.Size);
+        _header = header;
+    }
+
+    /// <summary>
+    /// Writes the hive over the start of a seekable <paramref name="destination"/> (a hive file inside an
+    /// image, opened through the volume that holds it) with the hive's own crash protocol: the base block
+    /// with the primary sequence number advanced, the hive bins, a flush, then the base block with the
+    /// secondary sequence number caught up, and a flush. Interrupted, the destination reads as a dirty
+    /// hive, never as a clean one with half its data. Bytes past the hive's length are left as they are
+    /// (the format allows padding after the last bin). Refused for a dirty hive (<c>HiveDirty</c>).
+    /// </summary>
+    public void Save(Stream destination)
+    {
+        if (destination is null)
+        {
+            throw new ArgumentNullException(nameof(destination));
+        }
+
+        if (!destination.CanSeek || !destination.CanWrite)
+        {
+            throw new ArgumentException("The destination must be writable and seekable.", nameof(destination));
+        }
+
+        RefuseIfDirty();
+        var (dirtyBlock, cleanBlock, header) = ProtocolBlocks();
+        destination.Position = 0;
+        destination.Write(dirtyBlock, 0, BaseBlock.Size);
+        destination.Write(_storage.Buffer, BaseBlock.Size, _storage.Length - BaseBlock.Size);
+        destination.Flush();
+        destination.Position = 0;
+        destination.Write(cleanBlock, 0, BaseBlock.Size);
+        destination.Flush();
         Array.Copy(cleanBlock, _storage.Buffer, BaseBlock.Size);
         _header = header;
     }
@@ -368,6 +391,22 @@ public sealed class RegistryHive
     /// item, their order, hashes, counts and reference counts, and which allocated cells nothing uses.
     /// </summary>
     public HiveCheckReport Check() => HiveChecker.Run(_storage, _tree, _header);
+
+    /// <summary>The two base blocks of a write: primary sequence number advanced, then both equal.</summary>
+    private (byte[] Dirty, byte[] Clean, BaseBlock Header) ProtocolBlocks()
+    {
+        var next = _header.PrimarySequenceNumber + 1;
+        var dirtyBlock = new byte[BaseBlock.Size];
+        var cleanBlock = new byte[BaseBlock.Size];
+        Array.Copy(_storage.Buffer, dirtyBlock, BaseBlock.Size);
+        var header = BaseBlock.Parse(dirtyBlock);
+        header.PrimarySequenceNumber = next;
+        header.Write(dirtyBlock);
+        Array.Copy(dirtyBlock, cleanBlock, BaseBlock.Size);
+        header.SecondarySequenceNumber = next;
+        header.Write(cleanBlock);
+        return (dirtyBlock, cleanBlock, header);
+    }
 
     internal static DateTime FromFileTime(long fileTime)
         => fileTime > 0 && fileTime <= DateTime.MaxValue.ToFileTimeUtc() ? DateTime.FromFileTimeUtc(fileTime) : DateTime.MinValue;

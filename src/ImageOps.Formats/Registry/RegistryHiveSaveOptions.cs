@@ -1,6 +1,6 @@
 namespace ImageOps.Formats.Registry;
 
-/// <summary>How <see cref="RegistryHive.Save"/> writes a hive file.</summary>
+/// <summary>How <see cref="RegistryHive.Save(string, RegistryHiveSaveOptions)"/> writes a hive file.</summary>
 public sealed class RegistryHiveSaveOptions
 {
     /// <summary>

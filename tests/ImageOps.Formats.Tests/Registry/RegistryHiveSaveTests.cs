@@ -156,6 +156,25 @@ public class RegistryHiveSaveTests
     }
 
     [Fact]
+    public void Saving_into_a_stream_follows_the_same_protocol_in_place()
+    {
+        var hive = RegistryTestHives.Empty().With(plan => plan.SetBinary("K", "blob", RegistryTestHives.Bytes(50_000, 3)));
+        var old = new byte[hive.Length + 8192];
+        Array.Fill(old, (byte)0xEE);
+        using var stream = new RecordingStream(old);
+        hive.Save(stream);
+
+        // First the dirty base block, then the bins, a flush, then the clean base block and a flush.
+        Assert.Equal(new[] { "write 0 (2/1)", "write 4096", "flush", "write 0 (2/2)", "flush" }, stream.Events);
+        Assert.Equal(hive.ToArray(), stream.ToArray().AsSpan(0, (int)hive.Length).ToArray());
+        Assert.All(stream.ToArray().Skip((int)hive.Length), b => Assert.Equal(0xEE, b)); // padding left alone
+        var reread = RegistryHive.Open(stream.ToArray());
+        Assert.False(reread.IsDirty);
+        Assert.Equal(2u, reread.PrimarySequenceNumber);
+        Assert.Equal(50_000, reread.OpenKey("K").GetValue("blob")!.DataLength);
+    }
+
+    [Fact]
     public void Writing_to_a_stream_gives_the_same_bytes_as_the_file()
     {
         using var folder = new TempFolder("regf-stream");
@@ -164,5 +183,38 @@ public class RegistryHiveSaveTests
         hive.WriteTo(memory);
         Assert.Equal(hive.ToArray(), memory.ToArray());
         Assert.Equal("text", RegistryHive.Open(new MemoryStream(memory.ToArray())).OpenKey("K").GetValue("s")!.GetString());
+    }
+
+    /// <summary>A memory stream that records writes (offset, and the sequence numbers of base blocks) and flushes.</summary>
+    private sealed class RecordingStream : MemoryStream
+    {
+        public RecordingStream(byte[] initial)
+        {
+            Write(initial, 0, initial.Length);
+            Events.Clear();
+            Position = 0;
+        }
+
+        public System.Collections.Generic.List<string> Events { get; } = new();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Position == 0 && count >= BaseBlock.Size && Events is not null)
+            {
+                Events.Add($"write 0 ({BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset + 4))}/{BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset + 8))})");
+            }
+            else
+            {
+                Events?.Add("write " + Position);
+            }
+
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Flush()
+        {
+            Events.Add("flush");
+            base.Flush();
+        }
     }
 }
