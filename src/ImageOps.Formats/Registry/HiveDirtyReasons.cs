@@ -20,4 +20,7 @@ public enum HiveDirtyReasons
     /// that were never written to the primary file.
     /// </summary>
     PendingLogEntries = 4,
+
+    /// <summary>The file ends before the hive bins its base block declares (opened in salvage mode only).</summary>
+    Truncated = 8,
 }

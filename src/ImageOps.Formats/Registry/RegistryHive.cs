@@ -484,6 +484,11 @@ public sealed class RegistryHive
             parts.Add("its transaction logs hold entries not yet in the primary file");
         }
 
+        if ((reasons & HiveDirtyReasons.Truncated) != 0)
+        {
+            parts.Add("the file is shorter than its base block says and was read in salvage mode");
+        }
+
         return string.Join(", ", parts);
     }
 
@@ -562,7 +567,7 @@ public sealed class RegistryHive
         int hiveBinsSize;
         if (!header.ChecksumValid)
         {
-            if (!options.IgnoreBaseBlockChecksum)
+            if (!options.Salvage)
             {
                 throw HiveErrors.Corrupt(name, BaseBlock.ChecksumOffset, "base block", $"its checksum 0x{header.Checksum:X8} does not match the computed 0x{BaseBlock.ComputeChecksum(file):X8}, and no transaction log repaired it", HiveErrors.BaseBlockInvalidId);
             }
@@ -588,10 +593,19 @@ public sealed class RegistryHive
 
             if (BaseBlock.Size + (long)header.HiveBinsDataSize > file.Length)
             {
-                throw HiveErrors.Corrupt(name, file.Length, "hive bins", $"the base block declares {header.HiveBinsDataSize} bytes of hive bins but the file holds only {file.Length - BaseBlock.Size}", HiveErrors.TruncatedId);
-            }
+                if (!options.Salvage)
+                {
+                    throw HiveErrors.Corrupt(name, file.Length, "hive bins", $"the base block declares {header.HiveBinsDataSize} bytes of hive bins but the file holds only {file.Length - BaseBlock.Size}", HiveErrors.TruncatedId);
+                }
 
-            hiveBinsSize = (int)header.HiveBinsDataSize;
+                reasons |= HiveDirtyReasons.Truncated;
+                dirty = true;
+                hiveBinsSize = EffectiveHiveBinsSize(name, file);
+            }
+            else
+            {
+                hiveBinsSize = (int)header.HiveBinsDataSize;
+            }
         }
 
         var hive = Build(name, file, header, hiveBinsSize, reasons, dirty, recovery, options);

@@ -25,11 +25,13 @@ public sealed class RegistryHiveOpenOptions
     public bool FindLogFiles { get; init; } = true;
 
     /// <summary>
-    /// Salvage: open a hive whose base block checksum is wrong and that no log repairs, trusting its
-    /// fields and using the hive bins actually present. The hive stays dirty (read-only). Default false:
-    /// such a hive is refused with <c>HiveBaseBlockInvalid</c>, as Windows refuses to load it.
+    /// Salvage: open a hive whose base block checksum is wrong and that no log repairs, or whose file
+    /// ends before the hive bins its base block declares, reading the hive bins actually present. What
+    /// references a missing cell fails with a typed error when it is read. A salvaged hive stays dirty
+    /// (read-only). Default false: such hives are refused with <c>HiveBaseBlockInvalid</c> or
+    /// <c>HiveTruncated</c>, as Windows refuses to load them.
     /// </summary>
-    public bool IgnoreBaseBlockChecksum { get; init; }
+    public bool Salvage { get; init; }
 
     /// <summary>The name errors give the hive when it is opened from a stream or bytes.</summary>
     public string? DisplayName { get; init; }

@@ -136,7 +136,7 @@ public class RegistryCorpusTests
     [SkippableFact]
     public void Salvage_opens_a_hive_with_a_damaged_base_block_from_the_bins_present()
     {
-        var options = new RegistryHiveOpenOptions { FindLogFiles = false, IgnoreBaseBlockChecksum = true };
+        var options = new RegistryHiveOpenOptions { FindLogFiles = false, Salvage = true };
         var effective = Open(Yarp + "EffectiveSizeHive", options);
         Assert.True(effective.IsDirty);
         Assert.Equal(HiveDirtyReasons.BaseBlockChecksumInvalid, effective.DirtyReasons);
@@ -146,6 +146,22 @@ public class RegistryCorpusTests
 
         var garbage = Open(Yarp + "GarbageHive", options);
         Assert.Equal(BaseBlock.Size + 4096, garbage.Length); // one bin, then garbage
+
+        // Truncated files: what the bins present hold is reachable (as yarp's truncated-hive reader
+        // finds), what lies beyond the end fails typed when read.
+        foreach (var name in new[] { "TruncatedHive", "TruncatedDirtyHive" })
+        {
+            var truncated = Open(Yarp + name, options);
+            Assert.True(truncated.IsDirty);
+            Assert.True((truncated.DirtyReasons & HiveDirtyReasons.Truncated) != 0);
+            Assert.Equal("{6214ff27-7b1b-41a3-9ae4-5fb851ffed63}", truncated.Root.Name);
+            var many = truncated.OpenKey("key_with_many_subkeys");
+            Assert.Equal(5000, many.SubkeyCount);
+            Assert.Equal("HiveCorrupt", Assert.Throws<CorruptImageException>(() => many.GetSubkeys()).ErrorId);
+            var refused = Assert.Throws<ImageOpsException>(() => truncated.Apply(new RegistryEditPlan().CreateKey("x")));
+            Assert.Equal("HiveDirty", refused.ErrorId);
+            Assert.Contains("salvage mode", refused.Message);
+        }
     }
 
     [SkippableFact]
