@@ -41,7 +41,7 @@ internal sealed class HiveEditor
         var parentNode = _tree.Key(parent);
         if ((parentNode.Flags & (KeyNode.KeySymLink | KeyNode.KeyPredefHandle)) != 0)
         {
-            throw new UnsupportedFeatureException("registry link key", $"Key '{HiveTree.NameOf(parentNode)}' in '{Storage.Path}' is a symbolic link or predefined handle; ImageOps does not create keys under it.", Storage.Path, HiveErrors.VersionNotSupportedId);
+            throw new UnsupportedFeatureException("registry link key", $"Key '{HiveTree.NameOf(parentNode)}' in '{Storage.Path}' is a symbolic link or predefined handle; ImageOps does not create keys under it.", Storage.Path, HiveErrors.KeyNotEditableId);
         }
 
         if (parentNode.SubkeyCount >= int.MaxValue)
@@ -164,7 +164,7 @@ internal sealed class HiveEditor
         var node = _tree.Key(key);
         if ((node.Flags & KeyNode.KeyPredefHandle) != 0)
         {
-            throw new UnsupportedFeatureException("registry predefined handle key", $"Key '{HiveTree.NameOf(node)}' in '{Storage.Path}' is a predefined handle; it has no values to set.", Storage.Path, HiveErrors.VersionNotSupportedId);
+            throw new UnsupportedFeatureException("registry predefined handle key", $"Key '{HiveTree.NameOf(node)}' in '{Storage.Path}' is a predefined handle; it has no values to set.", Storage.Path, HiveErrors.KeyNotEditableId);
         }
 
         var index = _tree.FindValue(key, node, name, out var valueOffset);

@@ -44,6 +44,9 @@ internal static class HiveErrors
     /// <summary>A value's data does not have the shape its accessor needs (a DWORD that is not 4 bytes).</summary>
     public const string ValueMismatchId = "HiveValueMismatch";
 
+    /// <summary>A key ImageOps does not change: a symbolic link (its subkeys live elsewhere) or a predefined handle.</summary>
+    public const string KeyNotEditableId = "HiveKeyNotEditable";
+
     /// <summary>A key that Windows never deletes (the root, KEY_NO_DELETE) was to be deleted.</summary>
     public const string KeyProtectedId = "HiveKeyProtected";
 

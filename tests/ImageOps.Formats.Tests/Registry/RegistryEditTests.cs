@@ -243,6 +243,26 @@ public class RegistryEditTests
     }
 
     [Fact]
+    public void Symbolic_link_keys_are_read_as_they_are_and_not_created_under()
+    {
+        var hive = RegistryTestHives.Empty().With(plan => plan
+            .CreateKey(@"ControlSet001\Services")
+            .SetValue("CurrentControlSet", "SymbolicLinkValue", RegistryValueType.Link, System.Text.Encoding.Unicode.GetBytes(@"\Registry\Machine\System\ControlSet001")));
+        var data = hive.ToArray();
+        var link = hive.Tree.Resolve(new[] { "CurrentControlSet" });
+        var flags = BaseBlock.Size + (int)link + HiveCell.HeaderSize + KeyNode.FlagsOffset;
+        data[flags] |= (byte)KeyNode.KeySymLink;
+        var linked = RegistryHive.Open(data);
+
+        var key = linked.OpenKey("CurrentControlSet");
+        Assert.True(key.IsSymbolicLink);
+        Assert.Equal(@"\Registry\Machine\System\ControlSet001", key.GetValue("SymbolicLinkValue")!.GetString());
+        Assert.Null(linked.GetKey(@"CurrentControlSet\Services")); // links are not followed
+        var error = Assert.Throws<UnsupportedFeatureException>(() => linked.Apply(new RegistryEditPlan().CreateKey(@"CurrentControlSet\Services")));
+        Assert.Equal("HiveKeyNotEditable", error.ErrorId);
+    }
+
+    [Fact]
     public void The_root_cannot_be_deleted()
     {
         var hive = RegistryTestHives.Empty();
