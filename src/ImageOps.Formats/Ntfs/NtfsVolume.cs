@@ -211,7 +211,9 @@ public sealed class NtfsVolume : IDisposable
         foreach (var entry in Index(directory.File).Enumerate())
         {
             var key = entry.Key!;
-            if (key.IsDosOnly)
+
+            // The root indexes itself as "." (libfsntfs §5): not a child, and following it would loop.
+            if (key.IsDosOnly || NtfsFileRecord.RecordOf(entry.Reference) == directory.RecordNumber)
             {
                 continue;
             }
