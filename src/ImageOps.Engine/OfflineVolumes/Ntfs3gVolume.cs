@@ -904,7 +904,8 @@ public sealed class Ntfs3gVolume : IOfflineVolume
             throw Native("ntfs_get_ntfs_attrib", Description);
         }
 
-        return (value & 0x10000000) != 0;
+        // ntfs-3g reports directories as FILE_ATTRIBUTE_DIRECTORY (0x10), NTFS records 0x10000000.
+        return (value & 0x10000010) != 0;
     }
 
     private void Close(IntPtr inode)
