@@ -90,8 +90,12 @@ internal sealed class NtfsDirectoryIndex
         }
     }
 
+    /// <summary>Levels of the tree: 1 when every entry is in the index root.</summary>
+    public int Levels { get; private set; }
+
     private void Walk(List<NtfsIndexEntry> entries, int depth, HashSet<long> visited, List<NtfsIndexEntry> result)
     {
+        Levels = Math.Max(Levels, depth + 1);
         foreach (var entry in entries)
         {
             if (entry.SubNodeVcn >= 0)

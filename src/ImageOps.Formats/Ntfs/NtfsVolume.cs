@@ -292,6 +292,14 @@ public sealed class NtfsVolume : IDisposable
     /// <inheritdoc />
     public void Dispose() => _owned?.Dispose();
 
+    /// <summary>Levels of a directory's $I30 B+ tree (1: all entries in the index root).</summary>
+    internal int IndexLevels(NtfsEntry directory)
+    {
+        var index = Index(directory.File);
+        index.Enumerate();
+        return index.Levels;
+    }
+
     internal NtfsAttributeData CreateData(NtfsFile file, List<NtfsAttributeRecord> extents, NtfsAttributeType type, string name)
     {
         var structure = $"{type} attribute{(name.Length > 0 ? " '" + name + "'" : string.Empty)} of MFT record {file.RecordNumber}";

@@ -69,6 +69,7 @@ public class GeneratedTreeTests
                 Assert.Equal(directory.Value.ToList(), listed.OrderBy(n => n, StringComparer.Ordinal).ToList());
             }
 
+            Assert.True(volume.IndexLevels(volume.GetEntry("\\big")) >= 3, "the 2,500-name index has fewer than three levels");
             var big = volume.ListDirectory("\\big");
             Assert.Equal(GeneratedTreeFixture.BigDirectoryCount, big.Count);
 
