@@ -14,7 +14,7 @@ namespace ImageOps.Engine.OfflineVolumes;
 /// every disk format and differencing chain (writes land in the disk's top layer).
 /// </summary>
 /// <remarks>
-/// libntfs-3g is not thread-safe: every member takes one lock. Native failures become
+/// libntfs-3g is not thread-safe: every member of every instance takes one process-wide lock. Native failures become
 /// <see cref="NativeOperationException"/> with the function and errno; a failure of the disk under the
 /// device (a managed exception caught in a callback) is reported with that exception as the cause.
 /// Disposing unmounts (syncing the volume) but leaves the disk open: it is the caller's.
@@ -32,7 +32,9 @@ public sealed class Ntfs3gVolume : IOfflineVolume
     private static readonly Ntfs3gNative.FillDirCallback FillDirDelegate = FillDir;
     private static readonly Lazy<IntPtr> FillDirPointer = new(() => Marshal.GetFunctionPointerForDelegate(FillDirDelegate));
 
-    private readonly object _gate = new();
+    // libntfs-3g keeps process-wide state (logging, caches, errno use), so all volumes share one lock.
+    private static readonly object NativeGate = new();
+    private readonly object _gate = NativeGate;
     private readonly Ntfs3gDevice _device;
     private readonly bool _caseSensitive;
 
@@ -75,8 +77,16 @@ public sealed class Ntfs3gVolume : IOfflineVolume
         }
 
         options ??= new Ntfs3gOpenOptions();
-        var readOnly = options.ReadOnly || !disk.CanWrite;
         Ntfs3gLibrary.EnsureAvailable();
+        lock (NativeGate)
+        {
+            return Mount(disk, offset, length, options);
+        }
+    }
+
+    private static Ntfs3gVolume Mount(VirtualDisk disk, long offset, long length, Ntfs3gOpenOptions options)
+    {
+        var readOnly = options.ReadOnly || !disk.CanWrite;
         var description = string.Format(CultureInfo.InvariantCulture, "NTFS volume at offset {0} of '{1}'", offset, disk.Path);
         var device = new Ntfs3gDevice(disk, offset, length, !readOnly);
         var native = Ntfs3gNative.ntfs_device_alloc(description, 0, Ntfs3gDevice.Operations, device.Handle);

@@ -298,9 +298,13 @@ internal sealed class NtfsAttributeData
             return;
         }
 
-        if (sparse == 0 && stored == clustersPerUnit)
+        // No sparse cluster in the unit means it is stored as is; that includes a last unit the runs
+        // end inside of, which holds fewer than 16 clusters.
+        if (sparse == 0)
         {
-            ReadPlain(firstVcn * (long)_clusterSize, output);
+            var plain = stored * _clusterSize;
+            ReadPlain(firstVcn * (long)_clusterSize, output.AsSpan(0, plain));
+            Array.Clear(output, plain, output.Length - plain);
             return;
         }
 

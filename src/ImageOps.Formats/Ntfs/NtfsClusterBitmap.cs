@@ -7,25 +7,26 @@ namespace ImageOps.Formats.Ntfs;
 /// The volume's cluster allocation bitmap ($Bitmap, MFT record 6; libfsntfs §5 "Metadata files"): bit
 /// <c>n</c> (LSB first) set means cluster <c>n</c> is in use. Filesystem-aware capture copies only those.
 /// </summary>
+/// <remarks>
+/// The bitmap is read from the volume in 1 MiB chunks as it is walked, never held whole: a volume in a
+/// sparse petabyte disk must not make the reader allocate gigabytes. One chunk is cached; members may
+/// be called from several threads.
+/// </remarks>
 public sealed class NtfsClusterBitmap
 {
-    private readonly byte[] _bits;
+    private const int ChunkBytes = 1 << 20;
+    private readonly NtfsAttributeData _data;
+    private readonly object _gate = new();
+    private readonly Lazy<long> _allocated;
+    private long _chunkStart = -1;
+    private byte[]? _chunk;
 
-    internal NtfsClusterBitmap(byte[] bits, long clusterCount, int clusterSize)
+    internal NtfsClusterBitmap(NtfsAttributeData data, long clusterCount, int clusterSize)
     {
-        _bits = bits;
+        _data = data;
         ClusterCount = clusterCount;
         ClusterSize = clusterSize;
-        long used = 0;
-        for (var i = 0L; i < clusterCount; i++)
-        {
-            if (IsAllocated(i))
-            {
-                used++;
-            }
-        }
-
-        AllocatedClusters = used;
+        _allocated = new Lazy<long>(CountAllocated);
     }
 
     /// <summary>Clusters the bitmap covers (the volume's clusters).</summary>
@@ -34,8 +35,8 @@ public sealed class NtfsClusterBitmap
     /// <summary>Bytes per cluster.</summary>
     public int ClusterSize { get; }
 
-    /// <summary>Clusters marked in use.</summary>
-    public long AllocatedClusters { get; }
+    /// <summary>Clusters marked in use (counted on first use).</summary>
+    public long AllocatedClusters => _allocated.Value;
 
     /// <summary>Clusters marked free.</summary>
     public long FreeClusters => ClusterCount - AllocatedClusters;
@@ -48,41 +49,43 @@ public sealed class NtfsClusterBitmap
             throw new ArgumentOutOfRangeException(nameof(cluster));
         }
 
-        return (_bits[cluster >> 3] & (1 << (int)(cluster & 7))) != 0;
+        return (ByteAt(cluster >> 3) & (1 << (int)(cluster & 7))) != 0;
     }
 
     /// <summary>The in-use clusters as maximal runs, in ascending order.</summary>
     public IEnumerable<NtfsClusterRange> GetAllocatedRanges()
     {
         var start = -1L;
-        for (var i = 0L; i < ClusterCount; i++)
+        var buffer = new byte[ChunkBytes];
+        var totalBytes = (ClusterCount + 7) / 8;
+        for (long chunk = 0; chunk < totalBytes; chunk += ChunkBytes)
         {
-            // Whole free or whole used bytes are skipped eight clusters at a time.
-            if ((i & 7) == 0 && i + 8 <= ClusterCount)
+            var n = (int)Math.Min(ChunkBytes, totalBytes - chunk);
+            Load(chunk, buffer.AsSpan(0, n));
+            for (var i = 0; i < n; i++)
             {
-                var b = _bits[i >> 3];
-                if (b == 0 && start < 0)
+                var b = buffer[i];
+
+                // Whole free or whole used bytes decide eight clusters at once.
+                if ((b == 0 && start < 0) || (b == 0xFF && start >= 0))
                 {
-                    i += 7;
                     continue;
                 }
 
-                if (b == 0xFF && start >= 0)
+                var firstCluster = (chunk + i) * 8;
+                for (var bit = 0; bit < 8 && firstCluster + bit < ClusterCount; bit++)
                 {
-                    i += 7;
-                    continue;
+                    var used = (b & (1 << bit)) != 0;
+                    if (used && start < 0)
+                    {
+                        start = firstCluster + bit;
+                    }
+                    else if (!used && start >= 0)
+                    {
+                        yield return new NtfsClusterRange(start, firstCluster + bit - start);
+                        start = -1;
+                    }
                 }
-            }
-
-            var used = IsAllocated(i);
-            if (used && start < 0)
-            {
-                start = i;
-            }
-            else if (!used && start >= 0)
-            {
-                yield return new NtfsClusterRange(start, i - start);
-                start = -1;
             }
         }
 
@@ -92,6 +95,46 @@ public sealed class NtfsClusterBitmap
         }
     }
 
-    /// <summary>A copy of the raw bitmap bytes (one bit per cluster, LSB first).</summary>
-    public byte[] ToArray() => (byte[])_bits.Clone();
+    private long CountAllocated()
+    {
+        long used = 0;
+        foreach (var range in GetAllocatedRanges())
+        {
+            used += range.ClusterCount;
+        }
+
+        return used;
+    }
+
+    private byte ByteAt(long index)
+    {
+        lock (_gate)
+        {
+            var start = index - (index % ChunkBytes);
+            if (start != _chunkStart)
+            {
+                _chunk ??= new byte[ChunkBytes];
+                var n = (int)Math.Min(ChunkBytes, ((ClusterCount + 7) / 8) - start);
+                Load(start, _chunk.AsSpan(0, n));
+                _chunkStart = start;
+            }
+
+            return _chunk![index - start];
+        }
+    }
+
+    private void Load(long offset, Span<byte> buffer)
+    {
+        for (var done = 0; done < buffer.Length;)
+        {
+            var n = _data.Read(offset + done, buffer.Slice(done));
+            if (n <= 0)
+            {
+                buffer.Slice(done).Clear();
+                return;
+            }
+
+            done += n;
+        }
+    }
 }

@@ -22,6 +22,9 @@ public static class NtfsLimits
     /// <summary>Largest file <see cref="NtfsVolume.ReadAllBytes(string, string?)"/> returns as one array.</summary>
     public const int MaxReadAllBytes = 0x7FFFFFC7;
 
+    /// <summary>Largest $I30 $BITMAP read: one bit per index record, so 4 MiB covers 32 million records.</summary>
+    public const int MaxIndexBitmapBytes = 4 << 20;
+
     /// <summary>Most MFT extents of $MFT's own $DATA followed while bootstrapping.</summary>
     public const int MaxMftExtents = 4096;
 }

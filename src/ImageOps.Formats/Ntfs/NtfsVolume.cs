@@ -492,7 +492,7 @@ public sealed class NtfsVolume : IDisposable
         {
             // One bit per index record: bounded by the allocation's own size.
             var needed = (allocation.DataSize / NtfsUpdateSequence.StrideSize / 8) + 1;
-            bitmapBytes = new byte[(int)Math.Min(bitmap.DataSize, needed)];
+            bitmapBytes = new byte[(int)Math.Min(Math.Min(bitmap.DataSize, needed), NtfsLimits.MaxIndexBitmapBytes)];
             ReadFully(bitmap, 0, bitmapBytes);
         }
 
@@ -605,8 +605,6 @@ public sealed class NtfsVolume : IDisposable
             throw _source.Corrupt(-1, "$Bitmap", $"the bitmap holds {data.DataSize} bytes but {ClusterCount} clusters need {needed}", "NtfsMetadataInvalid");
         }
 
-        var bytes = new byte[needed];
-        ReadFully(data, 0, bytes);
-        return new NtfsClusterBitmap(bytes, ClusterCount, ClusterSize);
+        return new NtfsClusterBitmap(data, ClusterCount, ClusterSize);
     }
 }

@@ -216,6 +216,24 @@ public class NtfsHostileTests
     }
 
     [SkippableFact]
+    public void A_petabyte_volume_claim_allocates_nothing_large()
+    {
+        // The boot sector claims a petabyte and the (sparse, in-memory) partition is that large: the
+        // cluster bitmap is then far too short, and nothing may be allocated in proportion to the claim.
+        var bytes = _fixture.Bytes();
+        const long Petabyte = 1L << 50;
+        new NtfsTestImage(bytes).WriteInt64(0x28, Petabyte / 512);
+        var storage = new ImageOps.Formats.Disks.Storage.MemoryBlockStorage(bytes, "petabyte.img");
+        storage.SetLength(Petabyte);
+        var error = Hostile.Refused(() =>
+        {
+            using var volume = NtfsVolume.Open(storage);
+            volume.GetClusterBitmap().GetAllocatedRanges().Count();
+        });
+        Assert.Equal("NtfsMetadataInvalid", error.ErrorId);
+    }
+
+    [SkippableFact]
     public void Zero_attribute_length_cannot_loop()
     {
         var image = Image();
