@@ -164,6 +164,31 @@ public class Ntfs3gVolumeTests
     }
 
     [SkippableFact]
+    public void Times_and_sizes_written_by_ntfs3g_are_what_the_reader_reports()
+    {
+        using var disk = FormattedMemoryDisk();
+        var before = DateTime.UtcNow.AddSeconds(-5);
+        using (var volume = Ntfs3gVolume.Open(disk, 0, Size))
+        {
+            volume.WriteAllBytes("Windows/notepad.exe", new byte[123_457]);
+        }
+
+        var after = DateTime.UtcNow.AddSeconds(5);
+        using var reader = NtfsVolume.Open(disk, 0, Size);
+        var entry = reader.GetEntry("/windows/NOTEPAD.EXE");
+        Assert.Equal(123_457, entry.Length);
+        Assert.Equal(124 * 1024, entry.AllocatedLength); // whole 4 KiB clusters
+        foreach (var time in new[] { entry.CreationTimeUtc, entry.LastWriteTimeUtc, entry.ChangeTimeUtc, entry.LastAccessTimeUtc })
+        {
+            Assert.InRange(time, before, after);
+        }
+
+        Assert.Equal(DateTimeKind.Utc, entry.LastWriteTimeUtc.Kind);
+        Assert.True(reader.GetEntry("/Windows").IsDirectory);
+        Assert.Equal(NtfsFileAttributes.Directory, reader.GetEntry("/Windows").Attributes & NtfsFileAttributes.Directory);
+    }
+
+    [SkippableFact]
     public void Delete_removes_files_only()
     {
         using var disk = FormattedMemoryDisk();
