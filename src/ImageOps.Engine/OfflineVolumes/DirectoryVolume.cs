@@ -26,7 +26,7 @@ public sealed class DirectoryVolume : IOfflineVolume
         var full = Path.GetFullPath(root);
         if (!Directory.Exists(full))
         {
-            throw new ObjectNotFoundException("OfflinePathNotFound", $"The folder '{root}' does not exist.", root);
+            throw new ObjectNotFoundException(OfflineVolumeErrorIds.OfflinePathNotFound, $"The folder '{root}' does not exist.", root);
         }
 
         _root = full;
@@ -53,7 +53,7 @@ public sealed class DirectoryVolume : IOfflineVolume
         var full = Resolve(path, out _);
         if (File.Exists(full))
         {
-            throw new InvalidRequestException("OfflinePathNotDirectory", $"'{path}' is a file, not a directory.", path);
+            throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathNotDirectory, $"'{path}' is a file, not a directory.", path);
         }
 
         Directory.CreateDirectory(full);
@@ -83,7 +83,7 @@ public sealed class DirectoryVolume : IOfflineVolume
         var full = Resolve(path, out var names);
         if (names.Count == 0 || Directory.Exists(full))
         {
-            throw new InvalidRequestException("OfflinePathIsDirectory", $"'{path}' is a directory.", path);
+            throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathIsDirectory, $"'{path}' is a directory.", path);
         }
 
         var folder = Path.GetDirectoryName(full)!;
@@ -136,7 +136,7 @@ public sealed class DirectoryVolume : IOfflineVolume
         var full = Resolve(path, out _);
         if (!File.Exists(full))
         {
-            throw Directory.Exists(full) ? new InvalidRequestException("OfflinePathIsDirectory", $"'{path}' is a directory; DeleteFile deletes files.", path) : NotFound(path);
+            throw Directory.Exists(full) ? new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathIsDirectory, $"'{path}' is a directory; DeleteFile deletes files.", path) : NotFound(path);
         }
 
         File.Delete(full);
@@ -167,7 +167,7 @@ public sealed class DirectoryVolume : IOfflineVolume
         const FileAttributes Settable = FileAttributes.ReadOnly | FileAttributes.Hidden | FileAttributes.System | FileAttributes.Archive | FileAttributes.NotContentIndexed | FileAttributes.Normal | FileAttributes.Directory;
         if ((attributes & ~Settable) != 0)
         {
-            throw new UnsupportedFeatureException("folder attributes", $"A folder volume sets only ReadOnly, Hidden, System, Archive and NotContentIndexed; '{attributes}' was asked for '{path}'.", path, "OfflineAttributesNotSupported");
+            throw new UnsupportedFeatureException("folder attributes", $"A folder volume sets only ReadOnly, Hidden, System, Archive and NotContentIndexed; '{attributes}' was asked for '{path}'.", path, OfflineVolumeErrorIds.OfflineAttributesNotSupported);
         }
 
         // Elsewhere than Windows only ReadOnly maps to the host (permissions); the rest is Windows-only.
@@ -186,7 +186,7 @@ public sealed class DirectoryVolume : IOfflineVolume
     }
 
     private static ImageOpsException NotFound(string path)
-        => new ObjectNotFoundException("OfflinePathNotFound", $"'{path}' does not exist in the offline volume.", path);
+        => new ObjectNotFoundException(OfflineVolumeErrorIds.OfflinePathNotFound, $"'{path}' does not exist in the offline volume.", path);
 
     private string Resolve(string path, out IReadOnlyList<string> names)
     {
@@ -198,7 +198,7 @@ public sealed class DirectoryVolume : IOfflineVolume
             var info = new FileInfo(current);
             if ((info.Exists || Directory.Exists(current)) && (info.Attributes & FileAttributes.ReparsePoint) != 0)
             {
-                throw new ImageOpsException("OfflinePathIsLink", ErrorKind.SecurityError, $"'{path}' passes through the link '{name}', which could lead outside the {Description}; links are not followed.", path);
+                throw new ImageOpsException(OfflineVolumeErrorIds.OfflinePathIsLink, ErrorKind.SecurityError, $"'{path}' passes through the link '{name}', which could lead outside the {Description}; links are not followed.", path);
             }
         }
 
@@ -209,7 +209,7 @@ public sealed class DirectoryVolume : IOfflineVolume
     {
         if (!CanWrite)
         {
-            throw new InvalidStateException("OfflineVolumeReadOnly", $"The {Description} is open read-only.", _root);
+            throw new InvalidStateException(OfflineVolumeErrorIds.OfflineVolumeReadOnly, $"The {Description} is open read-only.", _root);
         }
     }
 }

@@ -77,7 +77,7 @@ internal static class Ntfs3gLibrary
     public static void SetErrno(int value) => Marshal.WriteInt32(ErrnoLocation(), value);
 
     private static ImageOpsException NotAvailable(string library, string why)
-        => new("Ntfs3gNotAvailable", ErrorKind.NotInstalled, $"Writing into NTFS volumes needs {library}: {why}.", library);
+        => new(OfflineVolumeErrorIds.Ntfs3gNotAvailable, ErrorKind.NotInstalled, $"Writing into NTFS volumes needs {library}: {why}.", library);
 
     private static IntPtr Dlopen(string library)
     {

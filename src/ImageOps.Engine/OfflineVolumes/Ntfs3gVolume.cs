@@ -112,10 +112,10 @@ public sealed class Ntfs3gVolume : IOfflineVolume
 
             if (code == EPERM && !readOnly)
             {
-                throw new InvalidStateException("NtfsVolumeUnclean", $"The {description} was not shut down cleanly (hibernated, Fast Startup or a crash); ntfs-3g refuses to write it. Shut Windows down fully, or open with RecoverUncleanVolume to discard its journal.", disk.Path);
+                throw new InvalidStateException(OfflineVolumeErrorIds.NtfsVolumeUnclean, $"The {description} was not shut down cleanly (hibernated, Fast Startup or a crash); ntfs-3g refuses to write it. Shut Windows down fully, or open with RecoverUncleanVolume to discard its journal.", disk.Path);
             }
 
-            throw new NativeOperationException("ntfs_device_mount", code, $"libntfs-3g could not mount the {description} (not NTFS, damaged, or unsupported)", disk.Path, "NtfsMountFailed");
+            throw new NativeOperationException("ntfs_device_mount", code, $"libntfs-3g could not mount the {description} (not NTFS, damaged, or unsupported)", disk.Path, OfflineVolumeErrorIds.NtfsMountFailed);
         }
 
         if (options.AllowCompression && !readOnly)
@@ -196,7 +196,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
     {
         if (string.IsNullOrEmpty(streamName) || streamName.IndexOfAny(new[] { '\\', '/', ':', '\0' }) >= 0 || streamName.Length > OfflinePath.MaxNameLength)
         {
-            throw new InvalidRequestException("OfflinePathInvalid", $"'{streamName}' is not a valid stream name.", path);
+            throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathInvalid, $"'{streamName}' is not a valid stream name.", path);
         }
 
         WriteStream(path, streamName, content, sparse: false);
@@ -221,7 +221,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
                     var size = Marshal.ReadInt64(attribute, DataSizeOffset);
                     if (size > int.MaxValue - 64)
                     {
-                        throw new ImageOpsException("OfflineFileTooLarge", ErrorKind.LimitsExceeded, $"'{path}' holds {size} bytes, too many to read into memory.", path);
+                        throw new ImageOpsException(OfflineVolumeErrorIds.OfflineFileTooLarge, ErrorKind.LimitsExceeded, $"'{path}' holds {size} bytes, too many to read into memory.", path);
                     }
 
                     var bytes = new byte[size];
@@ -267,7 +267,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
             var names = OfflinePath.Split(path);
             if (names.Count == 0)
             {
-                throw new InvalidRequestException("OfflinePathInvalid", "The root cannot be deleted.", path);
+                throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathInvalid, "The root cannot be deleted.", path);
             }
 
             var parent = OpenDirectory(Parent(names), create: false, path);
@@ -290,7 +290,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
             {
                 Close(inode);
                 Close(parent);
-                throw new InvalidRequestException("OfflinePathIsDirectory", $"'{path}' is a directory; DeleteFile deletes files.", path);
+                throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathIsDirectory, $"'{path}' is a directory; DeleteFile deletes files.", path);
             }
 
             // ntfs_delete closes both inodes whatever happens; the DOS alias goes with the long name.
@@ -352,7 +352,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
                 var requested = attributes & ~FileAttributes.Directory;
                 if ((requested & ~Settable) != 0 || (!isDirectory && (requested & FileAttributes.Compressed) != 0))
                 {
-                    throw new UnsupportedFeatureException("NTFS attributes", $"Only ReadOnly, Hidden, System, Archive and NotContentIndexed can be set on files (Compressed on directories, where new files inherit it); '{attributes}' was asked for '{path}'.", path, "OfflineAttributesNotSupported");
+                    throw new UnsupportedFeatureException("NTFS attributes", $"Only ReadOnly, Hidden, System, Archive and NotContentIndexed can be set on files (Compressed on directories, where new files inherit it); '{attributes}' was asked for '{path}'.", path, OfflineVolumeErrorIds.OfflineAttributesNotSupported);
                 }
 
                 var value = (uint)(requested & ~FileAttributes.Normal);
@@ -380,7 +380,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
             var names = OfflinePath.Split(path);
             if (names.Count == 0 || string.IsNullOrEmpty(shortName) || shortName.Length > 12)
             {
-                throw new InvalidRequestException("OfflinePathInvalid", $"'{shortName}' cannot be the short name of '{path}'.", path);
+                throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathInvalid, $"'{shortName}' cannot be the short name of '{path}'.", path);
             }
 
             var parent = OpenDirectory(Parent(names), create: false, path);
@@ -467,7 +467,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
     private static ImageOpsException DeviceFailure(string function, string description, Exception cause)
         => cause is ImageOpsException typed
             ? new ImageOpsException(typed.ErrorId, typed.Kind, $"{function} on the {description} failed because the disk failed: {typed.Message}", description, typed)
-            : new ImageOpsException("NtfsDeviceFailed", ErrorKind.WriteError, $"{function} on the {description} failed because the disk failed: {cause.Message}", description, cause);
+            : new ImageOpsException(OfflineVolumeErrorIds.NtfsDeviceFailed, ErrorKind.WriteError, $"{function} on the {description} failed because the disk failed: {cause.Message}", description, cause);
 
     private static ushort[] Ntfs(string name)
     {
@@ -488,7 +488,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
     }
 
     private static ImageOpsException NotFound(string path)
-        => new ObjectNotFoundException("OfflinePathNotFound", $"'{path}' does not exist in the offline volume.", path);
+        => new ObjectNotFoundException(OfflineVolumeErrorIds.OfflinePathNotFound, $"'{path}' does not exist in the offline volume.", path);
 
     private static int FillDir(IntPtr dirent, IntPtr name, int nameLength, int nameType, long position, ulong mftReference, uint dtType)
     {
@@ -533,7 +533,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
             var names = OfflinePath.Split(path);
             if (names.Count == 0)
             {
-                throw new InvalidRequestException("OfflinePathInvalid", "The root is a directory, not a file.", path);
+                throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathInvalid, "The root is a directory, not a file.", path);
             }
 
             var parent = OpenDirectory(Parent(names), create: streamName is null, path);
@@ -547,7 +547,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
                 {
                     if (existing.IsDirectory)
                     {
-                        throw new InvalidRequestException("OfflinePathIsDirectory", $"'{path}' is a directory.", path);
+                        throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathIsDirectory, $"'{path}' is a directory.", path);
                     }
 
                     inode = Ntfs3gNative.ntfs_inode_open(_volume, existing.Reference);
@@ -743,7 +743,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
         if (isDirectory)
         {
             Close(inode);
-            throw new InvalidRequestException("OfflinePathIsDirectory", $"'{path}' is a directory.", path);
+            throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathIsDirectory, $"'{path}' is a directory.", path);
         }
 
         return inode;
@@ -791,7 +791,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
                 if (!IsDirectoryInode(current))
                 {
                     Close(current);
-                    throw new InvalidRequestException("OfflinePathNotDirectory", $"'{name}' in '{path}' is a file, not a directory.", path);
+                    throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathNotDirectory, $"'{name}' in '{path}' is a file, not a directory.", path);
                 }
 
                 continue;
@@ -959,7 +959,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
         ThrowIfDisposed();
         if (!CanWrite)
         {
-            throw new InvalidStateException("OfflineVolumeReadOnly", $"The {Description} is open read-only.", Description);
+            throw new InvalidStateException(OfflineVolumeErrorIds.OfflineVolumeReadOnly, $"The {Description} is open read-only.", Description);
         }
     }
 

@@ -42,7 +42,7 @@ public static class NtfsVolumeFormatter
 
         if (!disk.CanWrite)
         {
-            throw new InvalidStateException("DiskReadOnly", $"'{disk.Path}' is open read-only.", disk.Path);
+            throw new InvalidStateException(OfflineVolumeErrorIds.DiskReadOnly, $"'{disk.Path}' is open read-only.", disk.Path);
         }
 
         var mkntfs = FindMkntfs();
@@ -88,7 +88,7 @@ public static class NtfsVolumeFormatter
             }
         }
 
-        throw new ImageOpsException("MkntfsNotAvailable", ErrorKind.NotInstalled, "Formatting NTFS needs mkntfs (Debian/Ubuntu: apt-get install ntfs-3g).", "mkntfs");
+        throw new ImageOpsException(OfflineVolumeErrorIds.MkntfsNotAvailable, ErrorKind.NotInstalled, "Formatting NTFS needs mkntfs (Debian/Ubuntu: apt-get install ntfs-3g).", "mkntfs");
     }
 
     private static void Run(string mkntfs, string target, long startSector, int sector, NtfsFormatOptions options)
@@ -108,19 +108,19 @@ public static class NtfsVolumeFormatter
             RedirectStandardOutput = true,
         };
         using var process = System.Diagnostics.Process.Start(info)
-            ?? throw new ImageOpsException("MkntfsFailed", ErrorKind.DeviceError, "mkntfs could not be started.", mkntfs);
+            ?? throw new ImageOpsException(OfflineVolumeErrorIds.MkntfsFailed, ErrorKind.DeviceError, "mkntfs could not be started.", mkntfs);
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         if (!process.WaitForExit(120_000))
         {
             process.Kill();
-            throw new ImageOpsException("MkntfsFailed", ErrorKind.DeviceError, "mkntfs did not finish within 2 minutes.", mkntfs);
+            throw new ImageOpsException(OfflineVolumeErrorIds.MkntfsFailed, ErrorKind.DeviceError, "mkntfs did not finish within 2 minutes.", mkntfs);
         }
 
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new ImageOpsException("MkntfsFailed", ErrorKind.DeviceError, $"mkntfs exited {process.ExitCode}: {stderr.Result.Trim()} {stdout.Result.Trim()}", mkntfs);
+            throw new ImageOpsException(OfflineVolumeErrorIds.MkntfsFailed, ErrorKind.DeviceError, $"mkntfs exited {process.ExitCode}: {stderr.Result.Trim()} {stdout.Result.Trim()}", mkntfs);
         }
     }
 
@@ -138,7 +138,7 @@ public static class NtfsVolumeFormatter
                 var r = source.Read(buffer, read, n - read);
                 if (r <= 0)
                 {
-                    throw new ImageOpsException("MkntfsFailed", ErrorKind.DeviceError, "mkntfs left a shorter file than the partition.", temp);
+                    throw new ImageOpsException(OfflineVolumeErrorIds.MkntfsFailed, ErrorKind.DeviceError, "mkntfs left a shorter file than the partition.", temp);
                 }
 
                 read += r;

@@ -68,7 +68,7 @@ public static class OfflinePath
 
             if (problem is not null)
             {
-                throw new InvalidRequestException("OfflinePathInvalid", $"The path '{path}' is not valid in an offline volume: {problem}.", path);
+                throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathInvalid, $"The path '{path}' is not valid in an offline volume: {problem}.", path);
             }
 
             names.Add(name);

@@ -3,15 +3,6 @@ using System.Buffers.Binary;
 
 namespace ImageOps.Formats.Ntfs;
 
-/// <summary>The namespace of a $FILE_NAME (libfsntfs §7.3.1 "Namespace").</summary>
-internal enum NtfsNameSpace : byte
-{
-    Posix = 0,
-    Win32 = 1,
-    Dos = 2,
-    Win32AndDos = 3,
-}
-
 /// <summary>
 /// The $FILE_NAME value (libfsntfs §7.3 "The file name attribute"), also the key of $I30 index entries:
 /// the parent directory's reference, times, sizes, flags and the name in one namespace.

@@ -253,9 +253,3 @@ public sealed class GeneratedTreeFixture : IDisposable
         Write(volume, "\\empty.txt", Array.Empty<byte>());
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class GeneratedTreeCollection : ICollectionFixture<GeneratedTreeFixture>
-{
-    public const string Name = "generated NTFS tree";
-}

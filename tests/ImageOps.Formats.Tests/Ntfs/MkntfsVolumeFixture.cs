@@ -91,9 +91,3 @@ public sealed class MkntfsVolumeFixture : IDisposable
         File.Delete(source);
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class MkntfsVolumeCollection : ICollectionFixture<MkntfsVolumeFixture>
-{
-    public const string Name = "mkntfs volume";
-}
