@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// LZNT1 decompression ([MS-XCA] §2.5 "LZNT1 Algorithm Details"; libfsntfs §9 "Compression"): a
+/// LZNT1 decompression ([MS-XCA] §2.5 "LZNT1 Algorithm Details"; libfsntfs, "Compression" and "LZNT1 compression method"): a
 /// compression unit is a series of chunks of at most 4096 output bytes, each with a 16-bit header
 /// (bit 15: compressed; bits 0-11: stored length - 3); compressed chunks are groups of eight tokens
 /// behind a flag byte, a set bit meaning a (displacement, length) back-reference whose split depends on

@@ -6,10 +6,13 @@ namespace ImageOps.Formats.Ntfs;
 /// <summary>
 /// The content of one attribute (a $DATA stream, an $INDEX_ALLOCATION, a $BITMAP) with every extent's
 /// runs merged: maps byte positions to volume clusters, reads sparse runs and the tail past the
-/// initialized size as zeros, and decompresses LZNT1 compression units (libfsntfs §9).
+/// initialized size as zeros, and decompresses LZNT1 compression units (libfsntfs, "Compression"; "Attribute chains").
 /// </summary>
 internal sealed class NtfsAttributeData
 {
+    /// <summary>16 clusters: the unit NTFS compresses in.</summary>
+    public const int DefaultCompressionUnit = 4;
+
     private readonly NtfsSource _source;
     private readonly int _clusterSize;
     private readonly NtfsDataRun[] _runs;
@@ -32,7 +35,9 @@ internal sealed class NtfsAttributeData
         AllocatedSize = first.AllocatedSize;
         InitializedSize = first.InitializedSize;
         CompressedSize = first.CompressedSize;
-        CompressionUnit = first.CompressionUnit;
+        // Windows XP has been seen writing compressed attributes with a unit of 0, meaning the default of
+        // 16 clusters (libfsntfs, "Non-resident MFT attribute").
+        CompressionUnit = first.IsCompressed && first.NonResident && first.CompressionUnit == 0 ? DefaultCompressionUnit : first.CompressionUnit;
         NonResident = first.NonResident;
     }
 
@@ -97,15 +102,11 @@ internal sealed class NtfsAttributeData
             nextVcn = extent.LastVcn + 1;
         }
 
-        if (first.CompressionUnit > 0 && first.IsCompressed && ((long)clusterSize << first.CompressionUnit) > (1 << 20))
+        if (first.IsCompressed && ((long)clusterSize << Math.Max(first.CompressionUnit, DefaultCompressionUnit)) > (1 << 20))
         {
             throw new UnsupportedFeatureException("NTFS compression unit", $"{structure} uses {first.CompressionUnit}-cluster-exponent compression units of {(long)clusterSize << first.CompressionUnit} bytes; NTFS compresses only in 16-cluster units of at most 64 KiB.", source.Name, "NtfsCompressionNotSupported");
         }
 
-        if (first.IsCompressed && first.CompressionUnit == 0)
-        {
-            throw source.Corrupt(first.VolumeOffset, structure, "the attribute is compressed but has no compression unit", "NtfsAttributeInvalid");
-        }
 
         var span = nextVcn > long.MaxValue / clusterSize ? -1 : nextVcn * (long)clusterSize;
         if (nextVcn > long.MaxValue / clusterSize || first.AllocatedSize != span || first.DataSize > first.AllocatedSize || first.InitializedSize > first.DataSize)
@@ -261,7 +262,7 @@ internal sealed class NtfsAttributeData
     }
 
     /// <summary>
-    /// A compression unit is stored three ways (libfsntfs §9.1): all its clusters allocated (stored
+    /// A compression unit is stored three ways (libfsntfs, "Compression"): all its clusters allocated (stored
     /// uncompressed), none (all zeros), or some allocated followed by sparse ones (LZNT1 data in the
     /// allocated ones).
     /// </summary>

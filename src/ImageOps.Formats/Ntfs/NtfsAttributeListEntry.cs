@@ -5,7 +5,7 @@ using System.Collections.Generic;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// One entry of an $ATTRIBUTE_LIST (libfsntfs §7.4 "The attribute list attribute"): which MFT record
+/// One entry of an $ATTRIBUTE_LIST (libfsntfs, "The attribute list entry header"): which MFT record
 /// holds an attribute (or one extent of a non-resident attribute, by starting VCN).
 /// </summary>
 internal sealed class NtfsAttributeListEntry

@@ -5,8 +5,8 @@ using System.Collections.Generic;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// An attribute record inside an MFT entry (libfsntfs §6 "The MFT attribute": §6.2 header, §6.3 resident,
-/// §6.4 non-resident). Resident attributes carry their value; non-resident ones a run list over a VCN range.
+/// An attribute record inside an MFT entry (libfsntfs, "MFT attribute": "MFT attribute header", "Resident MFT
+/// attribute", "Non-resident MFT attribute"). Resident attributes carry their value; non-resident ones a run list over a VCN range.
 /// </summary>
 internal sealed class NtfsAttributeRecord
 {
@@ -16,7 +16,7 @@ internal sealed class NtfsAttributeRecord
     public const int NonResidentHeaderSize = 64;
     public const int CompressedHeaderSize = 72;
 
-    /// <summary>Attribute data flags (libfsntfs §6.2.1).</summary>
+    /// <summary>Attribute data flags (libfsntfs, "MFT attribute data flags").</summary>
     public const ushort FlagCompressionMask = 0x00FF;
     public const ushort FlagEncrypted = 0x4000;
     public const ushort FlagSparse = 0x8000;

@@ -1,6 +1,6 @@
 namespace ImageOps.Formats.Ntfs;
 
-/// <summary>Attribute type codes (libfsntfs §6.1 "Attribute types"; the volume's $AttrDef lists them).</summary>
+/// <summary>Attribute type codes (libfsntfs, "The attribute types"; the volume's $AttrDef lists them).</summary>
 public enum NtfsAttributeType : uint
 {
     /// <summary>$STANDARD_INFORMATION: times and file attribute flags.</summary>

@@ -5,7 +5,7 @@ using System.Text;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// The NTFS volume header (libfsntfs "New Technologies File System (NTFS)", §3 "Volume header"): the
+/// The NTFS volume header (libfsntfs "New Technologies File System (NTFS)", "The volume header"): the
 /// first 512 bytes of the volume with the BIOS parameter block, the geometry every other structure is
 /// found by.
 /// </summary>
@@ -142,7 +142,7 @@ public sealed class NtfsBootSector
 
     /// <summary>
     /// Decodes a record-size byte: positive values count clusters, negative ones give 2^(-value) bytes
-    /// (libfsntfs §3.1). Records are protected by 512-byte fixup strides, so they are at least 512 bytes.
+    /// (libfsntfs, "The volume header"). Records are protected by 512-byte fixup strides, so they are at least 512 bytes.
     /// </summary>
     internal static int RecordSize(sbyte raw, int clusterSize, int offset, string what, NtfsSource source)
     {

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// The volume's cluster allocation bitmap ($Bitmap, MFT record 6; libfsntfs §5 "Metadata files"): bit
+/// The volume's cluster allocation bitmap ($Bitmap, MFT record 6; libfsntfs, "The metadata files"): bit
 /// <c>n</c> (LSB first) set means cluster <c>n</c> is in use. Filesystem-aware capture copies only those.
 /// </summary>
 /// <remarks>

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// A directory's $I30 B+ tree (libfsntfs §8 "Indexes"): the root node in $INDEX_ROOT, the other nodes in
+/// A directory's $I30 B+ tree (libfsntfs, "The index"): the root node in $INDEX_ROOT, the other nodes in
 /// index records of $INDEX_ALLOCATION addressed by VCN, entries ordered by NTFS file-name collation
 /// ($UpCase). Walks are bounded: a depth cap and a visited set turn a cyclic or absurdly deep tree
 /// into an error instead of a hang or a stack overflow.
@@ -36,7 +36,7 @@ internal sealed class NtfsDirectoryIndex
 
         _recordSize = root.IndexRecordSize;
 
-        // Sub-node VCNs count clusters when a record spans at least one, else 512-byte blocks (libfsntfs §8.2).
+        // Sub-node VCNs count clusters when a record spans at least one, else 512-byte blocks (ntfs-3g include/ntfs-3g/index.h, vcn_size_bits).
         _vcnUnit = _recordSize >= clusterSize ? clusterSize : NtfsUpdateSequence.StrideSize;
     }
 

@@ -2,7 +2,7 @@ using System;
 
 namespace ImageOps.Formats.Ntfs;
 
-/// <summary>File attribute flags (libfsntfs §7.1 "File attribute flags"; the Win32 FILE_ATTRIBUTE_* values).</summary>
+/// <summary>File attribute flags (libfsntfs, "File attribute flags"; the Win32 FILE_ATTRIBUTE_* values).</summary>
 [Flags]
 public enum NtfsFileAttributes : uint
 {

@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// The $FILE_NAME value (libfsntfs §7.3 "The file name attribute"), also the key of $I30 index entries:
+/// The $FILE_NAME value (libfsntfs, "The file name attribute"), also the key of $I30 index entries:
 /// the parent directory's reference, times, sizes, flags and the name in one namespace.
 /// </summary>
 internal sealed class NtfsFileName

@@ -5,7 +5,7 @@ using System.Collections.Generic;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// One MFT entry (libfsntfs §5.1 "MFT entry header", signature "FILE"): the header, fix-ups applied,
+/// One MFT entry (libfsntfs, "MFT entry header", signature "FILE"): the header, fix-ups applied,
 /// and the attribute records it holds. Extension records carry the reference of their base record.
 /// </summary>
 internal sealed class NtfsFileRecord

@@ -5,7 +5,7 @@ using System.Collections.Generic;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// A directory ($I30) index entry (libfsntfs §8.4 "The index entry"): the file reference, a $FILE_NAME key,
+/// A directory ($I30) index entry (libfsntfs, "The index value" and "The index value flags"): the file reference, a $FILE_NAME key,
 /// and, with the sub-node flag, the VCN of the child node (the last 8 bytes of the entry).
 /// </summary>
 internal sealed class NtfsIndexEntry

@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// The index node header (libfsntfs §8.3 "The index node header"), shared by the index root and index
+/// The index node header (libfsntfs, "The index node header"), shared by the index root and index
 /// records: where the entries start and end, relative to this header.
 /// </summary>
 internal readonly struct NtfsIndexNodeHeader

@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// An index record in $INDEX_ALLOCATION (libfsntfs §8.5 "The index record", signature "INDX"): a
+/// An index record in $INDEX_ALLOCATION (libfsntfs, "The index entry header", signature "INDX"): a
 /// multi-sector record with fix-ups whose node header follows its 24-byte header.
 /// </summary>
 internal static class NtfsIndexRecord

@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// The $INDEX_ROOT value (libfsntfs §8.2 "The index root"): what is indexed, the collation rule, the index
+/// The $INDEX_ROOT value (libfsntfs, "The index root header"; "Collation type"): what is indexed, the collation rule, the index
 /// record size, then the root node's header and entries.
 /// </summary>
 internal sealed class NtfsIndexRoot

@@ -1,6 +1,6 @@
 namespace ImageOps.Formats.Ntfs;
 
-/// <summary>The namespace of a $FILE_NAME (libfsntfs §7.3.1 "Namespace").</summary>
+/// <summary>The namespace of a $FILE_NAME (libfsntfs, "The file name attribute", "Namespace").</summary>
 internal enum NtfsNameSpace : byte
 {
     Posix = 0,

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// The data run list of a non-resident attribute (libfsntfs §6.4.1 "Data runs"): each run starts with a
+/// The data run list of a non-resident attribute (libfsntfs, "Data runs"): each run starts with a
 /// byte whose low nibble is the size of the length field and high nibble the size of the offset field;
 /// offsets are signed deltas from the previous run's cluster; no offset field means a sparse run.
 /// </summary>

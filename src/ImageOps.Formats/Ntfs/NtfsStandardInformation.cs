@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// The $STANDARD_INFORMATION value (libfsntfs §7.2 "The standard information attribute"): the four
+/// The $STANDARD_INFORMATION value (libfsntfs, "The standard information attribute"): the four
 /// FILETIMEs and the file attribute flags Windows reports (the $FILE_NAME copies may be stale).
 /// </summary>
 internal sealed class NtfsStandardInformation

@@ -3,7 +3,7 @@ using System;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// The volume's $UpCase table (libfsntfs §10 "The upcase table", MFT record 10): the upper-case mapping
+/// The volume's $UpCase table (libfsntfs, "The metadata files": MFT entry 10; "Collation type": COLLATION_FILENAME): the upper-case mapping
 /// of every UTF-16 code unit, used by the file-name collation of $I30 indexes. Names compare by upcased
 /// code unit, so lookups must use the volume's table, not the host's culture rules.
 /// </summary>

@@ -4,13 +4,13 @@ using System.Buffers.Binary;
 namespace ImageOps.Formats.Ntfs;
 
 /// <summary>
-/// The update sequence ("fix-up values", libfsntfs §5.2 "The fix-up values"): multi-sector records (MFT
+/// The update sequence (libfsntfs, "The fix-up values"): multi-sector records (MFT
 /// records, index records) store a sequence number in the last two bytes of every 512-byte stride and
 /// keep the real bytes in an array after the header; a torn write shows as a stride whose number differs.
 /// </summary>
 internal static class NtfsUpdateSequence
 {
-    /// <summary>The stride is 512 bytes whatever the sector size (libfsntfs §5.2).</summary>
+    /// <summary>The stride is 512 bytes whatever the sector size (libfsntfs, "The fix-up values": each 512-byte block).</summary>
     public const int StrideSize = 512;
 
     /// <summary>The header fields every multi-sector record shares: the array's offset and count.</summary>

@@ -20,7 +20,7 @@ namespace ImageOps.Formats.Ntfs;
 /// </remarks>
 public sealed class NtfsVolume : IDisposable
 {
-    /// <summary>MFT record numbers of the metadata files (libfsntfs §5 "Metadata files").</summary>
+    /// <summary>MFT record numbers of the metadata files (libfsntfs, "The metadata files").</summary>
     internal const long MftRecord = 0;
     internal const long VolumeRecord = 3;
     internal const long RootRecord = 5;
@@ -212,7 +212,7 @@ public sealed class NtfsVolume : IDisposable
         {
             var key = entry.Key!;
 
-            // The root indexes itself as "." (libfsntfs §5): not a child, and following it would loop.
+            // The root indexes itself as "." (libfsntfs, "The metadata files": entry 5 is "."): not a child, and following it would loop.
             if (key.IsDosOnly || NtfsFileRecord.RecordOf(entry.Reference) == directory.RecordNumber)
             {
                 continue;
@@ -517,7 +517,7 @@ public sealed class NtfsVolume : IDisposable
     }
 
     /// <summary>
-    /// Finds the $MFT's own $DATA (libfsntfs §5.3): record 0 sits at the boot sector's MFT cluster, and
+    /// Finds the $MFT's own $DATA (libfsntfs, "The Master File Table (MFT)": the MFT can consist of several data runs): record 0 sits at the boot sector's MFT cluster, and
     /// its runs map the rest. A fragmented MFT may keep later extents in extension records named by its
     /// attribute list; those must lie in the part already mapped.
     /// </summary>

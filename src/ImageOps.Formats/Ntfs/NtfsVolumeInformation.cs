@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 
 namespace ImageOps.Formats.Ntfs;
 
-/// <summary>The $VOLUME_INFORMATION value of $Volume (libfsntfs §7.7 "The volume information attribute").</summary>
+/// <summary>The $VOLUME_INFORMATION value of $Volume (libfsntfs, "The volume information attribute").</summary>
 internal sealed class NtfsVolumeInformation
 {
     public const int Size = 12;
