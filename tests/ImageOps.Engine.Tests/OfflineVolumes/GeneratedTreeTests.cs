@@ -144,6 +144,33 @@ public class GeneratedTreeTests
     }
 
     [SkippableFact]
+    public void Ranges_read_across_holes_compression_units_and_fragments()
+    {
+        var (disk, volume) = OpenReader();
+        using (disk)
+        using (volume)
+        {
+            var random = new Random(7);
+            foreach (var name in new[] { "\\sparse-middle-and-end.bin", "\\sparse-leading-hole.bin", "\\compressed\\text.txt", "\\compressed\\mixed-with-zeros.bin", "\\compressed\\random.bin", "\\large.bin" })
+            {
+                var expected = _fixture.Expected[name];
+                var entry = volume.GetEntry(name);
+                for (var i = 0; i < 40; i++)
+                {
+                    var offset = random.Next(0, expected.Length);
+                    var length = Math.Min(random.Next(1, 200_000), expected.Length - offset);
+                    var buffer = new byte[length + 10];
+                    var read = volume.Read(entry, offset, buffer);
+                    Assert.Equal(Math.Min(buffer.Length, expected.Length - offset), read);
+                    Assert.True(expected.AsSpan(offset, read).SequenceEqual(buffer.AsSpan(0, read)), $"{name} [{offset}, +{read})");
+                }
+
+                Assert.Equal(0, volume.Read(entry, expected.Length, new byte[10]));
+            }
+        }
+    }
+
+    [SkippableFact]
     public void Bitmap_marks_every_cluster_every_file_uses()
     {
         var (disk, volume) = OpenReader();
@@ -155,6 +182,25 @@ public class GeneratedTreeTests
             var free = long.Parse(System.Text.RegularExpressions.Regex.Match(info.Out, @"clusters of free space\s*:\s*(\d+)").Groups[1].Value);
             Assert.Equal(free, bitmap.FreeClusters);
             Assert.True(bitmap.AllocatedClusters * volume.ClusterSize > 200L << 20);
+
+            var checkedClusters = 0L;
+            foreach (var path in _fixture.Expected.Keys.Where(k => !k.StartsWith("\\big\\", StringComparison.Ordinal)))
+            {
+                var entry = volume.GetEntry(path);
+                foreach (var stream in entry.Streams.Where(s => !s.IsResident))
+                {
+                    foreach (var run in entry.File.Data(ImageOps.Formats.Ntfs.NtfsAttributeType.Data, stream.Name, volume)!.Runs.Where(r => !r.IsSparse))
+                    {
+                        for (var lcn = run.Lcn; lcn < run.Lcn + run.Length; lcn++)
+                        {
+                            Assert.True(bitmap.IsAllocated(lcn), $"{path}: cluster {lcn} is in use but free in $Bitmap");
+                            checkedClusters++;
+                        }
+                    }
+                }
+            }
+
+            Assert.True(checkedClusters > 50_000, $"{checkedClusters} clusters checked");
         }
     }
 
