@@ -84,6 +84,15 @@ internal sealed class Ntfs3gDevice : IDisposable
         return failure;
     }
 
+    /// <summary>Flushes the disk (managed side, outside any callback); failures propagate to the caller.</summary>
+    public void FlushDisk()
+    {
+        if (Writable)
+        {
+            _disk.Flush();
+        }
+    }
+
     public void Dispose()
     {
         if (_self.IsAllocated)

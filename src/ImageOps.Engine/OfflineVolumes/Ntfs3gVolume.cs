@@ -416,15 +416,10 @@ public sealed class Ntfs3gVolume : IOfflineVolume
         {
             ThrowIfDisposed();
 
-            // libntfs-3g writes records and clusters through to the device as it goes; what remains is the
-            // disk's own flush (qcow2/VHDX metadata, the file's data).
-            var root = Ntfs3gNative.ntfs_inode_open(_volume, RootRecord);
-            if (root != IntPtr.Zero)
-            {
-                Ntfs3gNative.ntfs_inode_sync(root);
-                Close(root);
-            }
-
+            // Every member closes the inodes and attributes it opened, and libntfs-3g writes them through
+            // to the device when they close; what remains is the disk's own flush (qcow2/VHDX metadata,
+            // the image file's data).
+            _device.FlushDisk();
             ThrowDeviceFailure("flush");
         }
     }
@@ -763,8 +758,16 @@ public sealed class Ntfs3gVolume : IOfflineVolume
                 return IntPtr.Zero;
             }
 
-            var found = Lookup(current, name);
-            Close(current);
+            DirectoryEntry? found;
+            try
+            {
+                found = Lookup(current, name);
+            }
+            finally
+            {
+                Close(current);
+            }
+
             if (found is null)
             {
                 return IntPtr.Zero;
@@ -783,7 +786,17 @@ public sealed class Ntfs3gVolume : IOfflineVolume
         var current = OpenInode(RootRecord, "\\");
         foreach (var name in names)
         {
-            var found = Lookup(current, name);
+            DirectoryEntry? found;
+            try
+            {
+                found = Lookup(current, name);
+            }
+            catch
+            {
+                Close(current);
+                throw;
+            }
+
             if (found is { } entry)
             {
                 Close(current);

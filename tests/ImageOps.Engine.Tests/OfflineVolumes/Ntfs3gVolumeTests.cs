@@ -189,6 +189,22 @@ public class Ntfs3gVolumeTests
     }
 
     [SkippableFact]
+    public void After_flush_the_disk_already_holds_what_was_written()
+    {
+        using var disk = FormattedMemoryDisk();
+        using var volume = Ntfs3gVolume.Open(disk, 0, Size);
+        volume.WriteAllBytes("Windows/INF/oem1.inf", Encoding.ASCII.GetBytes("[Version]\r\nSignature=\"$Windows NT$\"\r\n"));
+        volume.Flush();
+
+        // A snapshot taken while still mounted (as a kill would leave it) reads the file back.
+        var snapshot = new byte[Size];
+        disk.Read(0, snapshot);
+        using var reader = NtfsVolume.Open(new MemoryBlockStorage(snapshot, writable: false));
+        Assert.StartsWith("[Version]", Encoding.ASCII.GetString(reader.ReadAllBytes("/Windows/INF/oem1.inf")));
+        Assert.False(reader.IsDirty);
+    }
+
+    [SkippableFact]
     public void Delete_removes_files_only()
     {
         using var disk = FormattedMemoryDisk();
