@@ -33,12 +33,13 @@ internal sealed class Ntfs3gDevice : IDisposable
     private const ulong BlkSszGet = 0x1268;
     private const ulong BlkGetSize = 0x1260;
 
-    // struct stat on x86_64 Linux: st_mode (u32) at 24, st_size (i64) at 48, st_blksize at 56; 144 bytes.
-    private const int StatSize = 144;
-    private const int StatModeOffset = 24;
+    // struct stat on Linux: x86_64 has st_mode (u32) at 24, st_size at 48, st_blksize (i64) at 56 in 144
+    // bytes; the generic layout arm64 uses has st_mode at 16, st_size at 48, st_blksize (i32) at 56 in 128.
     private const int StatSizeOffset = 48;
     private const int StatBlockSizeOffset = 56;
     private const int RegularFileMode = 0x8000 | 0x180;
+    private static readonly int StatModeOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 24 : 16;
+    private static readonly int StatSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 144 : 128;
 
     private static readonly Ntfs3gNative.OpenCallback OpenDelegate = Open;
     private static readonly Ntfs3gNative.CloseCallback CloseDelegate = Close;
@@ -364,7 +365,7 @@ internal sealed class Ntfs3gDevice : IDisposable
 
             Marshal.WriteInt32(stat, StatModeOffset, RegularFileMode);
             Marshal.WriteInt64(stat, StatSizeOffset, self.Length);
-            Marshal.WriteInt64(stat, StatBlockSizeOffset, 4096);
+            Marshal.WriteInt32(stat, StatBlockSizeOffset, 4096);
             return 0;
         }
         catch (Exception ex)

@@ -37,9 +37,11 @@ internal static class Ntfs3gLibrary
                 return;
             }
 
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || IntPtr.Size != 8)
+            // The struct offsets the backend relies on are those of LP64 Linux on x64 and arm64.
+            var architecture = RuntimeInformation.ProcessArchitecture;
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || (architecture != Architecture.X64 && architecture != Architecture.Arm64))
             {
-                throw NotAvailable(library, "the libntfs-3g backend runs on 64-bit Linux; use a mounted folder (DirectoryVolume) elsewhere");
+                throw NotAvailable(library, "the libntfs-3g backend runs on x64 or arm64 Linux; use a mounted folder (DirectoryVolume) elsewhere");
             }
 
             IntPtr handle;
