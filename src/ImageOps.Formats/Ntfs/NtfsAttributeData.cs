@@ -75,7 +75,11 @@ internal sealed class NtfsAttributeData
     /// every run must stay inside the volume, not overlap another run of the same attribute, and not
     /// overlap <paramref name="forbidden"/> (the MFT and the boot sector, for user files).
     /// </summary>
-    public static NtfsAttributeData Create(NtfsSource source, int clusterSize, long clusterCount, List<NtfsAttributeRecord> extents, string structure, IReadOnlyList<NtfsDataRun>? forbidden)
+    /// <remarks>
+    /// With <paramref name="partial"/>, the extents need not cover the whole attribute yet: only while the
+    /// $MFT's own extents are being collected, where later ones are found through the earlier ones.
+    /// </remarks>
+    public static NtfsAttributeData Create(NtfsSource source, int clusterSize, long clusterCount, List<NtfsAttributeRecord> extents, string structure, IReadOnlyList<NtfsDataRun>? forbidden, bool partial = false)
     {
         extents.Sort((a, b) => a.FirstVcn.CompareTo(b.FirstVcn));
         var first = extents[0];
@@ -109,7 +113,7 @@ internal sealed class NtfsAttributeData
 
 
         var span = nextVcn > long.MaxValue / clusterSize ? -1 : nextVcn * (long)clusterSize;
-        if (nextVcn > long.MaxValue / clusterSize || first.AllocatedSize != span || first.DataSize > first.AllocatedSize || first.InitializedSize > first.DataSize)
+        if (nextVcn > long.MaxValue / clusterSize || (partial ? first.AllocatedSize < span : first.AllocatedSize != span) || first.DataSize > first.AllocatedSize || first.InitializedSize > first.DataSize)
         {
             throw source.Corrupt(first.VolumeOffset, structure, $"the sizes (allocated {first.AllocatedSize}, data {first.DataSize}, initialized {first.InitializedSize}) do not fit the {nextVcn} clusters the runs map", "NtfsSizeInvalid");
         }

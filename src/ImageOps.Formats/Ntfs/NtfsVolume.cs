@@ -534,13 +534,13 @@ public sealed class NtfsVolume : IDisposable
             throw _source.Corrupt(offset, "MFT record 0", "$MFT has no non-resident $DATA attribute", "NtfsMetadataInvalid");
         }
 
-        var mft = NtfsAttributeData.Create(_source, ClusterSize, ClusterCount, new List<NtfsAttributeRecord>(extents), "$MFT data", null);
+        var list = record0.Attributes.FirstOrDefault(a => a.Type == NtfsAttributeType.AttributeList);
+        var mft = NtfsAttributeData.Create(_source, ClusterSize, ClusterCount, new List<NtfsAttributeRecord>(extents), "$MFT data", null, partial: list is not null);
         if (mft.Runs.Count > 0 && !mft.Runs[0].IsSparse && mft.Runs[0].Lcn != BootSector.MftCluster)
         {
             throw _source.Corrupt(offset, "MFT record 0", $"$MFT's data starts at cluster {mft.Runs[0].Lcn}, not at the boot sector's MFT cluster {BootSector.MftCluster}", "NtfsMetadataInvalid");
         }
 
-        var list = record0.Attributes.FirstOrDefault(a => a.Type == NtfsAttributeType.AttributeList);
         if (list is not null)
         {
             var listData = NtfsAttributeData.Create(_source, ClusterSize, ClusterCount, new List<NtfsAttributeRecord> { list }, "$MFT attribute list", null);
@@ -574,8 +574,11 @@ public sealed class NtfsVolume : IDisposable
                 }
 
                 extents.AddRange(extension.Attributes.Where(a => a.Type == NtfsAttributeType.Data && a.Name.Length == 0));
-                mft = NtfsAttributeData.Create(_source, ClusterSize, ClusterCount, new List<NtfsAttributeRecord>(extents), "$MFT data", null);
+                mft = NtfsAttributeData.Create(_source, ClusterSize, ClusterCount, new List<NtfsAttributeRecord>(extents), "$MFT data", null, partial: true);
             }
+
+            // Every extent found: now the runs must cover the whole $MFT.
+            mft = NtfsAttributeData.Create(_source, ClusterSize, ClusterCount, new List<NtfsAttributeRecord>(extents), "$MFT data", null);
         }
 
         foreach (var run in mft.Runs)
