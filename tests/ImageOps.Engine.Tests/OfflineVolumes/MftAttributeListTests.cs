@@ -132,15 +132,21 @@ public class MftAttributeListTests
         return record;
     }
 
-    private static byte[] ListEntry(long vcn, ulong reference, ushort id)
+    /// <summary>An attribute list entry (libfsntfs, "The attribute list entry header"), name copied from <paramref name="attribute"/>.</summary>
+    private static byte[] ListEntry(byte[] attribute, long vcn, ulong reference)
     {
-        var entry = new byte[32];
-        BinaryPrimitives.WriteUInt32LittleEndian(entry, (uint)NtfsAttributeType.Data);
-        BinaryPrimitives.WriteUInt16LittleEndian(entry.AsSpan(4), 32);
+        int nameLength = attribute[9];
+        int nameOffset = BinaryPrimitives.ReadUInt16LittleEndian(attribute.AsSpan(10));
+        var entry = new byte[(26 + (2 * nameLength) + 7) & ~7];
+        BinaryPrimitives.WriteUInt32LittleEndian(entry, BinaryPrimitives.ReadUInt32LittleEndian(attribute));
+        BinaryPrimitives.WriteUInt16LittleEndian(entry.AsSpan(4), (ushort)entry.Length);
+        entry[6] = (byte)nameLength;
         entry[7] = 26;
         BinaryPrimitives.WriteInt64LittleEndian(entry.AsSpan(8), vcn);
         BinaryPrimitives.WriteUInt64LittleEndian(entry.AsSpan(16), reference);
-        BinaryPrimitives.WriteUInt16LittleEndian(entry.AsSpan(24), id);
+        entry[24] = attribute[14];
+        entry[25] = attribute[15];
+        attribute.AsSpan(nameOffset, 2 * nameLength).CopyTo(entry.AsSpan(26));
         return entry;
     }
 
@@ -182,8 +188,13 @@ public class MftAttributeListTests
         var head = DataAttribute(dataTemplate!, 0, splitVcn - 1, EncodeRuns(runs.Take(split)), sizes: true);
         var tail = DataAttribute(dataTemplate!, extensionFirstVcn ?? splitVcn, lastVcn, EncodeRuns(runs.Skip(split)), sizes: false);
 
+        // The list names every attribute of the file (ntfs-3g looks each one up through it), in type order.
         var extensionReference = listReference ?? ((ulong)1 << 48 | (ulong)Extension);
-        var listValue = ListEntry(0, (ulong)sequence0 << 48, 0).Concat(ListEntry(splitVcn, extensionReference, 1)).ToArray();
+        var self = (ulong)sequence0 << 48;
+        var entries = attributes.Select(a => (Type: BinaryPrimitives.ReadUInt32LittleEndian(a), Vcn: 0L, Entry: ListEntry(a, 0, self))).ToList();
+        entries.Add((0x80, 0, ListEntry(head, 0, self)));
+        entries.Add((0x80, splitVcn, ListEntry(tail, splitVcn, extensionReference)));
+        var listValue = entries.OrderBy(e => e.Type).ThenBy(e => e.Vcn).SelectMany(e => e.Entry).ToArray();
         var list = new byte[24 + listValue.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(list, (uint)NtfsAttributeType.AttributeList);
         BinaryPrimitives.WriteInt32LittleEndian(list.AsSpan(4), list.Length);
@@ -204,6 +215,9 @@ public class MftAttributeListTests
         body.CopyTo(record0, first);
         BinaryPrimitives.WriteInt32LittleEndian(record0.AsSpan(24), first + body.Length);
         Encode(record0, volume, mftOffset);
+
+        // $MFTMirr keeps a copy of the first records; ntfs-3g compares them at mount.
+        Array.Copy(volume, mftOffset, volume, reader.BootSector.MftMirrorCluster * reader.ClusterSize, RecordSize);
 
         // Record 15: a fresh extension record of $MFT carrying the tail extent.
         var extension = new byte[RecordSize];
@@ -245,6 +259,24 @@ public class MftAttributeListTests
         foreach (var file in files)
         {
             Assert.Equal(file.Value, reader.ReadAllBytes(file.Key));
+        }
+
+        // ntfs-3g reads the hand-made layout too: it is NTFS, not just what this reader expects.
+        using var temp = new TempFolder("mft-list");
+        var image = temp.Combine("volume.img");
+        File.WriteAllBytes(image, volume);
+        foreach (var name in new[] { "r39/f47.txt", "r39/data.bin", "r20/f00.txt" })
+        {
+            var info = new System.Diagnostics.ProcessStartInfo(External.Tool("ntfscat")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            info.ArgumentList.Add(image);
+            info.ArgumentList.Add("/" + name);
+            using var process = System.Diagnostics.Process.Start(info)!;
+            using var output = new MemoryStream();
+            var errors = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.BaseStream.CopyTo(output);
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, $"ntfscat {name}: {errors.Result}");
+            Assert.Equal(files[name], output.ToArray());
         }
     }
 
