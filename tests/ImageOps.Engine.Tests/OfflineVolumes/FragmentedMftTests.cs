@@ -13,6 +13,7 @@ namespace ImageOps.Engine.Tests.OfflineVolumes;
 /// files, so ntfs-3g extends the MFT wherever clusters are left. The reader must bootstrap the MFT's own
 /// run list (and reach records in every fragment).
 /// </summary>
+[Collection(OfflineVolumeCollection.Name)]
 public class FragmentedMftTests
 {
     [SkippableFact]

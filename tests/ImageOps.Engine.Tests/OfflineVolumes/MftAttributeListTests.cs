@@ -17,6 +17,7 @@ namespace ImageOps.Engine.Tests.OfflineVolumes;
 /// extension record by hand, exactly as NTFS lays it out. The reader must bootstrap through it, and
 /// refuse the variants that would make it loop or read unmapped records.
 /// </summary>
+[Collection(OfflineVolumeCollection.Name)]
 public class MftAttributeListTests
 {
     private const long Size = 40L << 20;

@@ -9,6 +9,7 @@ using ImageOps.Tests;
 
 namespace ImageOps.Engine.Tests.OfflineVolumes;
 
+[Collection(OfflineVolumeCollection.Name)]
 public class Ntfs3gSmokeTests
 {
     [SkippableFact]

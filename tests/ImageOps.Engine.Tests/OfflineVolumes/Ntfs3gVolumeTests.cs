@@ -12,6 +12,7 @@ using ImageOps.Tests;
 namespace ImageOps.Engine.Tests.OfflineVolumes;
 
 /// <summary>The libntfs-3g backend's contract: layers, errors, safety refusals, attributes, case rules.</summary>
+[Collection(OfflineVolumeCollection.Name)]
 public class Ntfs3gVolumeTests
 {
     private const long Size = 40L << 20;

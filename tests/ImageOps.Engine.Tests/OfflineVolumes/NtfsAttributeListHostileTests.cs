@@ -14,6 +14,7 @@ namespace ImageOps.Engine.Tests.OfflineVolumes;
 /// libntfs-3g: it needs the writer, so it lives here), patched so the list points at other files, past
 /// the MFT, or at records that disown it. The reader must refuse with a typed error, in bounded time.
 /// </summary>
+[Collection(OfflineVolumeCollection.Name)]
 public class NtfsAttributeListHostileTests
 {
     private const long Size = 40L << 20;
