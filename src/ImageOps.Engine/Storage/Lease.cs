@@ -49,26 +49,18 @@ public sealed class Lease : IDisposable
 
     /// <summary>
     /// Throws <see cref="ErrorIds.LeaseLost"/> unless this holder still holds the lease with at least
-    /// <see cref="CommitMargin"/> to spare. Call it right before every commit.
+    /// <see cref="CommitMargin"/> to spare. Call it right before every commit. When less than half
+    /// the lease remains it is renewed first, so the commit that follows (an fsync that a busy disk
+    /// can stall for seconds) starts with most of the lease ahead of it rather than the margin alone.
     /// </summary>
     public void EnsureHeld()
     {
         lock (_gate)
         {
-            if (_released)
+            var current = Verify();
+            if (current.ExpiresUtc - _manager.Clock.UtcNow < TimeSpan.FromTicks(_duration.Ticks / 2))
             {
-                throw Lost("it was already released");
-            }
-
-            var current = _manager.ReadCurrent(_folder, out var generation);
-            if (generation != _record.Generation || current is null)
-            {
-                throw Lost(string.Format(CultureInfo.InvariantCulture, "generation {0} was taken over by generation {1} ({2})", _record.Generation, generation, current?.Owner ?? "unknown"));
-            }
-
-            if (current.ExpiresUtc - _manager.Clock.UtcNow < CommitMargin)
-            {
-                throw Lost(string.Format(CultureInfo.InvariantCulture, "it expired at {0:u}", current.ExpiresUtc));
+                RenewCore();
             }
         }
     }
@@ -78,10 +70,8 @@ public sealed class Lease : IDisposable
     {
         lock (_gate)
         {
-            EnsureHeld();
-            var renewed = Copy(_manager.Clock.UtcNow + _duration, released: false);
-            RecordStore.Replace(LeaseManager.PathOf(_folder, _record.Generation), renewed);
-            _record = renewed;
+            Verify();
+            RenewCore();
         }
     }
 
@@ -135,6 +125,35 @@ public sealed class Lease : IDisposable
                 // The lease expires on its own; releasing early is only a courtesy.
             }
         }
+    }
+
+    /// <summary>Checks the lease is still this holder's with the commit margin to spare; returns its record.</summary>
+    private LeaseRecord Verify()
+    {
+        if (_released)
+        {
+            throw Lost("it was already released");
+        }
+
+        var current = _manager.ReadCurrent(_folder, out var generation);
+        if (generation != _record.Generation || current is null)
+        {
+            throw Lost(string.Format(CultureInfo.InvariantCulture, "generation {0} was taken over by generation {1} ({2})", _record.Generation, generation, current?.Owner ?? "unknown"));
+        }
+
+        if (current.ExpiresUtc - _manager.Clock.UtcNow < CommitMargin)
+        {
+            throw Lost(string.Format(CultureInfo.InvariantCulture, "it expired at {0:u}", current.ExpiresUtc));
+        }
+
+        return current;
+    }
+
+    private void RenewCore()
+    {
+        var renewed = Copy(_manager.Clock.UtcNow + _duration, released: false);
+        RecordStore.Replace(LeaseManager.PathOf(_folder, _record.Generation), renewed);
+        _record = renewed;
     }
 
     private LeaseRecord Copy(DateTimeOffset expires, bool released) => new()

@@ -136,6 +136,26 @@ public class LeaseTests
     }
 
     [Fact]
+    public void Checking_before_a_commit_renews_a_lease_past_half_its_time()
+    {
+        using var dir = new TempFolder();
+        var clock = new FakeClock();
+        var leases = new LeaseManager(dir.Path, clock);
+        using var lease = leases.Acquire("pools", "commit", duration: TimeSpan.FromSeconds(30));
+        clock.Advance(TimeSpan.FromSeconds(10));
+        lease.EnsureHeld();
+        Assert.Equal(clock.UtcNow - TimeSpan.FromSeconds(10) + TimeSpan.FromSeconds(30), lease.ExpiresUtc);
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        lease.EnsureHeld();
+
+        // Renewed at t=20 for 30 s: a commit stalled until t=45 still holds the lease.
+        Assert.Equal(clock.UtcNow + TimeSpan.FromSeconds(30), lease.ExpiresUtc);
+        clock.Advance(TimeSpan.FromSeconds(25));
+        Assert.Throws<LeaseException>(() => leases.Acquire("pools", "contender", wait: TimeSpan.Zero));
+    }
+
+    [Fact]
     public void Renewing_extends_the_lease()
     {
         using var dir = new TempFolder();
