@@ -1,0 +1,44 @@
+using System;
+using System.Collections.Generic;
+
+namespace ImageOps.Engine.Samples;
+
+/// <summary>Realistic driver sets for synthetic images.</summary>
+public static class SampleDrivers
+{
+    /// <summary>SCSIAdapter class GUID.</summary>
+    public static readonly Guid ScsiAdapter = new("4d36e97b-e325-11ce-bfc1-08002be10318");
+
+    /// <summary>Net class GUID.</summary>
+    public static readonly Guid Net = new("4d36e972-e325-11ce-bfc1-08002be10318");
+
+    /// <summary>DiskDrive class GUID.</summary>
+    public static readonly Guid DiskDrive = new("4d36e967-e325-11ce-bfc1-08002be10318");
+
+    /// <summary>Display class GUID.</summary>
+    public static readonly Guid Display = new("4d36e968-e325-11ce-bfc1-08002be10318");
+
+    /// <summary>In-box storage and disk drivers plus two third-party packages (VirtIO network, an Intel NIC).</summary>
+    public static List<SampleDriver> Default() => new()
+    {
+        Inbox("storahci.inf", "SCSIAdapter", ScsiAdapter, "storahci", 0, new Version(10, 0, 26100, 1), "PCI\\CC_010601"),
+        Inbox("stornvme.inf", "SCSIAdapter", ScsiAdapter, "stornvme", 0, new Version(10, 0, 26100, 1), "PCI\\CC_010802"),
+        Inbox("disk.inf", "DiskDrive", DiskDrive, "disk", 0, new Version(10, 0, 26100, 1), "GenDisk"),
+        ThirdParty("netkvm.inf", "oem0.inf", "Red Hat, Inc.", "Net", Net, "netkvm", 3, new DateTime(2024, 8, 12), new Version(100, 95, 104, 26200), "PCI\\VEN_1AF4&DEV_1041", "PCI\\VEN_1AF4&DEV_1000"),
+        ThirdParty("e1d68x64.inf", "oem1.inf", "Intel", "Net", Net, "e1dexpress", 3, new DateTime(2023, 11, 2), new Version(12, 19, 2, 45), "PCI\\VEN_8086&DEV_15B8"),
+    };
+
+    private static SampleDriver Inbox(string inf, string className, Guid classGuid, string service, int start, Version version, params string[] ids)
+    {
+        var driver = new SampleDriver { InfName = inf, Provider = "Microsoft", ClassName = className, ClassGuid = classGuid, Service = service, StartType = start, Version = version, Date = new DateTime(2006, 6, 21) };
+        driver.HardwareIds.AddRange(ids);
+        return driver;
+    }
+
+    private static SampleDriver ThirdParty(string inf, string published, string provider, string className, Guid classGuid, string service, int start, DateTime date, Version version, params string[] ids)
+    {
+        var driver = new SampleDriver { InfName = inf, PublishedName = published, Provider = provider, ClassName = className, ClassGuid = classGuid, Service = service, StartType = start, Date = date, Version = version };
+        driver.HardwareIds.AddRange(ids);
+        return driver;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Generic;
+using ImageOps.Formats.Disks;
+
+namespace ImageOps.Engine.Samples;
+
+/// <summary>What a synthetic Windows image holds. Defaults describe a Windows 11 24H2 Pro x64 UEFI install.</summary>
+public sealed class WindowsImageSpec
+{
+    /// <summary>Disk format of the image.</summary>
+    public DiskFormat Format { get; set; } = DiskFormat.Vhdx;
+
+    /// <summary>Virtual size.</summary>
+    public long SizeBytes { get; set; } = 512L << 20;
+
+    /// <summary>UEFI (GPT with EFI system and MSR partitions) or BIOS (MBR with a System Reserved partition).</summary>
+    public bool Uefi { get; set; } = true;
+
+    /// <summary>SOFTWARE\...\CurrentVersion ProductName.</summary>
+    public string ProductName { get; set; } = "Windows 10 Pro";
+
+    /// <summary>EditionID.</summary>
+    public string EditionId { get; set; } = "Professional";
+
+    /// <summary>DisplayVersion (and ReleaseId).</summary>
+    public string DisplayVersion { get; set; } = "24H2";
+
+    /// <summary>CurrentBuild / CurrentBuildNumber.</summary>
+    public int Build { get; set; } = 26100;
+
+    /// <summary>UBR: the update build revision.</summary>
+    public int Ubr { get; set; } = 2314;
+
+    /// <summary>CurrentMajorVersionNumber.</summary>
+    public int MajorVersion { get; set; } = 10;
+
+    /// <summary>CurrentMinorVersionNumber.</summary>
+    public int MinorVersion { get; set; }
+
+    /// <summary>Client or Server.</summary>
+    public string InstallationType { get; set; } = "Client";
+
+    /// <summary>PROCESSOR_ARCHITECTURE: AMD64, x86 or ARM64.</summary>
+    public string Architecture { get; set; } = "AMD64";
+
+    /// <summary>Drivers present (in-box and third-party).</summary>
+    public List<SampleDriver> Drivers { get; set; } = SampleDrivers.Default();
+
+    /// <summary>True for builds with the SYSTEM hive's DriverDatabase (Windows 8, build 9200, and later).</summary>
+    public bool HasDriverDatabase => Build >= 9200;
+
+    /// <summary>The driver store's architecture folder name: amd64, x86 or arm64.</summary>
+    public string StoreArchitecture => Architecture switch
+    {
+        "x86" => "x86",
+        "ARM64" => "arm64",
+        _ => "amd64",
+    };
+}
