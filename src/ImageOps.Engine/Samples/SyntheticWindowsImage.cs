@@ -98,6 +98,12 @@ public static class SyntheticWindowsImage
             volume.CreateDirectory(folder);
         }
 
+        if (spec.StoreArchitecture != "x86")
+        {
+            // 64-bit Windows keeps its 32-bit system files here; inventory cross-checks the architecture with it.
+            volume.CreateDirectory(WindowsPaths.SysWow64Folder);
+        }
+
         volume.WriteAllBytes(WindowsPaths.SystemHive, SampleHives.System(spec));
         volume.WriteAllBytes(WindowsPaths.SoftwareHive, SampleHives.Software(spec));
         foreach (var driver in spec.Drivers)
