@@ -80,6 +80,24 @@ public sealed class InventoryImages : IDisposable
             volume.WriteFile(WindowsPaths.SystemHive, new MemoryStream(primary));
         });
 
+        // A package staged in the store only, oem1's database entry without its Version value and
+        // Descriptors (the INF in the store fills them), and PROCESSOR_ARCHITECTURE saying x86 on a
+        // volume with SysWOW64.
+        Staged = Child("staged.vhdx", volume =>
+        {
+            var staged = SampleDrivers.ThirdParty("viostor.inf", "oem9.inf", "Red Hat, Inc.", "SCSIAdapter", SampleDrivers.ScsiAdapter, "viostor", 0, new DateTime(2024, 9, 1), new Version(100, 95, 104, 26400), @"PCI\VEN_1AF4&DEV_1001&REV_00");
+            var folder = $@"{WindowsPaths.DriverStore}\{staged.StoreFolder("amd64")}";
+            volume.CreateDirectory(folder);
+            volume.WriteFile($@"{folder}\viostor.inf", new MemoryStream(System.Text.Encoding.ASCII.GetBytes(SampleInf.Render(staged))));
+            var system = RegistryHive.Open(volume.ReadAllBytes(WindowsPaths.SystemHive));
+            var label = system.OpenKey(@"DriverDatabase\DriverInfFiles\oem1.inf").GetValue("Active")!.GetString();
+            system.Apply(new RegistryEditPlan()
+                .DeleteValue($@"DriverDatabase\DriverPackages\{label}", "Version")
+                .DeleteKey($@"DriverDatabase\DriverPackages\{label}\Descriptors")
+                .SetString(@"ControlSet001\Control\Session Manager\Environment", "PROCESSOR_ARCHITECTURE", "x86"));
+            volume.WriteFile(WindowsPaths.SystemHive, new MemoryStream(system.ToArray()));
+        });
+
         DamagedHive = Child("damaged-hive.vhdx", volume =>
             volume.WriteFile(WindowsPaths.SoftwareHive, new MemoryStream(Enumerable.Range(0, 8192).Select(i => (byte)(i * 7)).ToArray())));
 
@@ -126,6 +144,8 @@ public sealed class InventoryImages : IDisposable
     public string DirtyWithLog { get; }
 
     public string DirtyWithoutLog { get; }
+
+    public string Staged { get; }
 
     public string DamagedHive { get; }
 

@@ -145,6 +145,31 @@ public sealed class InventoryReaderTests
     }
 
     [SkippableFact]
+    public void Store_only_packages_are_staged_missing_database_facts_come_from_the_store_inf_and_an_architecture_mismatch_is_reported()
+    {
+        var inventory = _service.GetInventory(_images.Staged);
+        var windows = inventory.Installations.Single();
+        Assert.Equal(6, windows.Drivers.Length);
+
+        var staged = windows.Drivers.Single(d => d.Source == DriverSource.DriverStore);
+        Assert.Equal(("viostor.inf", "viostor.inf", DriverOrigin.ThirdParty), (staged.PublishedName, staged.OriginalName, staged.Origin));
+        Assert.Equal(("Red Hat, Inc.", "SCSIAdapter", "100.95.104.26400"), (staged.Provider, staged.ClassName, staged.Version));
+        Assert.Equal(new DateTime(2024, 9, 1), staged.Date);
+        Assert.Equal(new[] { @"PCI\VEN_1AF4&DEV_1001&REV_00" }, staged.HardwareIds);
+        Assert.Empty(staged.Services);
+
+        var intel = windows.Drivers.Single(d => d.PublishedName == "oem1.inf");
+        Assert.Equal(("e1d68x64.inf", "Intel", "Net", "12.19.2.45"), (intel.OriginalName, intel.Provider, intel.ClassName, intel.Version));
+        Assert.Equal(new DateTime(2023, 11, 2), intel.Date);
+        Assert.Equal(SampleDrivers.Net, intel.ClassGuid);
+        Assert.Equal(new[] { @"PCI\VEN_8086&DEV_15B8" }, intel.HardwareIds);
+
+        Assert.Equal((WindowsArchitecture.X86, true), (windows.Architecture, windows.HasSysWow64));
+        var mismatch = Assert.Single(inventory.Problems);
+        Assert.Equal((ProblemSeverity.Warning, "ArchitectureMismatch", WindowsPaths.SysWow64Folder), (mismatch.Severity, mismatch.Id, mismatch.Path));
+    }
+
+    [SkippableFact]
     public void A_dirty_system_hive_is_recovered_from_its_log_in_memory()
     {
         var inventory = _service.GetInventory(_images.DirtyWithLog);
@@ -267,5 +292,28 @@ public sealed class InventoryReaderTests
         Assert.Equal("Amd64", json["installations"]![0]!["architecture"]!.ToString());
         Assert.Equal("26100.2314", json["installations"]![0]!["build"]!.ToString());
         Assert.Equal("ThirdParty", json["installations"]![0]!["drivers"]!.First(d => d["publishedName"]!.ToString() == "oem0.inf")["origin"]!.ToString());
+    }
+
+    [SkippableFact]
+    public void The_diff_of_two_monthly_images_shows_the_build_and_the_driver_changes()
+    {
+        var result = _service.Compare(_images.Win11, _images.NextMonth);
+        Assert.False(result.Identical);
+        Assert.Equal((_images.Win11, _images.NextMonth), (result.ReferencePath, result.DifferencePath));
+        Assert.Equal((1, 1, 1), (result.DriversAdded, result.DriversRemoved, result.DriversChanged));
+        Assert.Contains(result.Changes, c => c.Category == InventoryChangeCategory.Disk && c.Property == "Format" && c.ReferenceValue == "Vhdx" && c.DifferenceValue == "Vmdk");
+        var build = Assert.Single(result.Changes, c => c.Category == InventoryChangeCategory.Windows);
+        Assert.Equal((ChangeKind.Updated, "26100.2314", "26100.2605"), (build.Change, build.ReferenceValue, build.DifferenceValue));
+        var drivers = result.Changes.Where(c => c.Category == InventoryChangeCategory.Driver).Select(c => (c.Subject, c.Change)).ToArray();
+        Assert.Equal(new[] { ("e1d68x64.inf", ChangeKind.Removed), ("netkvm.inf", ChangeKind.Updated), ("vioscsi.inf", ChangeKind.Added) }, drivers);
+        Assert.True(result.Changes.Single(c => c.Subject == "vioscsi.inf").DifferenceDriver!.BootCritical);
+    }
+
+    [SkippableFact]
+    public void An_image_compared_with_itself_is_identical_and_a_child_differs_by_its_ubr()
+    {
+        Assert.True(_service.Compare(_images.Win11, _images.Win11).Identical);
+        var child = _service.Compare(_images.Win11, _images.NewerUbr);
+        Assert.Equal(new[] { "Variant", "Build" }, child.Changes.Select(c => c.Property));
     }
 }
