@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ImageOps.Cli.Commands.Demo;
 using ImageOps.Cli.Commands.Disk;
+using ImageOps.Cli.Commands.Image;
 using ImageOps.Cli.Commands.Pool;
 using ImageOps.Cli.Infrastructure;
 
@@ -15,6 +16,7 @@ internal static class CliApp
         GlobalOptions.AddTo(root);
         root.Subcommands.Add(PoolCommand.Create());
         root.Subcommands.Add(DiskCommand.Create());
+        root.Subcommands.Add(ImageCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }

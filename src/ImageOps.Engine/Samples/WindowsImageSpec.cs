@@ -84,6 +84,19 @@ public sealed class WindowsImageSpec
         return spec;
     }
 
+    /// <summary>Sets <see cref="Architecture"/> from the inventory's enum (PROCESSOR_ARCHITECTURE: AMD64, x86, ARM64).</summary>
+    public WindowsImageSpec WithArchitecture(Inventory.WindowsArchitecture architecture)
+    {
+        Architecture = architecture switch
+        {
+            Inventory.WindowsArchitecture.X86 => "x86",
+            Inventory.WindowsArchitecture.Arm64 => "ARM64",
+            Inventory.WindowsArchitecture.Amd64 => "AMD64",
+            _ => throw new System.ArgumentOutOfRangeException(nameof(architecture), "Give AMD64, x86 or ARM64."),
+        };
+        return this;
+    }
+
     /// <summary>The driver store's architecture folder name: amd64, x86 or arm64.</summary>
     public string StoreArchitecture => Architecture switch
     {
