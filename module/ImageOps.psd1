@@ -20,13 +20,16 @@
     # Explicit lists (never wildcards): a contract test checks CmdletsToExport against the assembly.
     CmdletsToExport      = @(
         'Compare-DiskFile'
+        'Compare-ImageInventory'
         'Convert-DiskFile'
         'Get-DiskFile'
+        'Get-ImageInventory'
         'Get-ImagePool'
         'Measure-DiskFile'
         'Merge-DiskFile'
         'New-DiskFile'
         'New-ImagePool'
+        'New-SampleWindowsImage'
         'Optimize-DiskFile'
         'Register-ImagePool'
         'Remove-ImagePool'

@@ -91,7 +91,7 @@ public static class InventoryComparer
         var others = comparison.Changes.Count(c => c.Category != InventoryChangeCategory.Driver && !(c.Category == InventoryChangeCategory.Windows && c.Subject == "Build"));
         if (others > 0)
         {
-            parts.Add($"{others} other change{(others == 1 ? string.Empty : "s")} to the disk or Windows");
+            parts.Add($"{others} {(parts.Count > 0 ? "other " : string.Empty)}change{(others == 1 ? string.Empty : "s")} to the disk or Windows");
         }
 
         if (comparison.DriversAdded + comparison.DriversRemoved + comparison.DriversChanged > 0)
