@@ -98,6 +98,19 @@ public sealed class InventoryImages : IDisposable
             volume.WriteFile(WindowsPaths.SystemHive, new MemoryStream(system.ToArray()));
         });
 
+        // Values of the wrong type and a Select\Current naming a control set the hive lacks.
+        WrongTypes = Child("wrong-types.vhdx", volume =>
+        {
+            var software = RegistryHive.Open(volume.ReadAllBytes(WindowsPaths.SoftwareHive));
+            software.Apply(new RegistryEditPlan()
+                .SetString(WindowsPaths.CurrentVersionNt, "UBR", "2314")
+                .SetString(WindowsPaths.CurrentVersionNt, "CurrentMajorVersionNumber", "10"));
+            volume.WriteFile(WindowsPaths.SoftwareHive, new MemoryStream(software.ToArray()));
+            var system = RegistryHive.Open(volume.ReadAllBytes(WindowsPaths.SystemHive));
+            system.Apply(new RegistryEditPlan().SetDWord("Select", "Current", 7));
+            volume.WriteFile(WindowsPaths.SystemHive, new MemoryStream(system.ToArray()));
+        });
+
         DamagedHive = Child("damaged-hive.vhdx", volume =>
             volume.WriteFile(WindowsPaths.SoftwareHive, new MemoryStream(Enumerable.Range(0, 8192).Select(i => (byte)(i * 7)).ToArray())));
 
@@ -146,6 +159,8 @@ public sealed class InventoryImages : IDisposable
     public string DirtyWithoutLog { get; }
 
     public string Staged { get; }
+
+    public string WrongTypes { get; }
 
     public string DamagedHive { get; }
 

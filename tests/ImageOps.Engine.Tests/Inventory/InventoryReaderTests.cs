@@ -195,6 +195,25 @@ public sealed class InventoryReaderTests
     }
 
     [SkippableFact]
+    public void Values_of_the_wrong_type_are_warnings_and_the_facts_fall_back()
+    {
+        var inventory = _service.GetInventory(_images.WrongTypes);
+        var windows = inventory.Installations.Single();
+        Assert.Null(windows.Ubr);
+        Assert.Equal("26100", windows.Build);
+        Assert.Equal("6.3", windows.Version);
+        Assert.Null(windows.CurrentControlSet);
+        Assert.Equal((WindowsArchitecture.Amd64, "BuildLabEx"), (windows.Architecture, windows.ArchitectureSource));
+        Assert.Equal(5, windows.Drivers.Length);
+        Assert.All(windows.Drivers, d => Assert.Empty(d.Services));
+        Assert.Equal(new[] { "HiveValueInvalid", "HiveValueInvalid", "ControlSetNotFound" }, inventory.Problems.Select(p => p.Id));
+        Assert.All(inventory.Problems, p => Assert.Equal(ProblemSeverity.Warning, p.Severity));
+        Assert.Contains(@"CurrentVersion\CurrentMajorVersionNumber", inventory.Problems[0].Message);
+        Assert.Contains(@"CurrentVersion\UBR", inventory.Problems[1].Message);
+        Assert.Contains("ControlSet007", inventory.Problems[2].Message);
+    }
+
+    [SkippableFact]
     public void A_damaged_software_hive_is_reported_and_the_system_hive_still_read()
     {
         var inventory = _service.GetInventory(_images.DamagedHive);
