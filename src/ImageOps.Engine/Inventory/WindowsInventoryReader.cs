@@ -85,7 +85,7 @@ public static class WindowsInventoryReader
         var problems = new InventoryProblems(context);
         var inventory = new ImageInventory
         {
-            Path = System.IO.Path.GetFullPath(disk.Path),
+            Path = FullPath(disk.Path),
             TakenUtc = DateTime.UtcNow,
             Disk = new InventoryDisk
             {
@@ -234,12 +234,25 @@ public static class WindowsInventoryReader
         Active = partition.Active,
     };
 
+    /// <summary>The full path of a disk file; a disk over memory or a stream keeps the name it was given.</summary>
+    private static string FullPath(string name)
+    {
+        try
+        {
+            return Path.IsPathRooted(name) ? Path.GetFullPath(name) : name;
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return name;
+        }
+    }
+
     private static string[] ChainOf(VirtualDisk disk)
     {
         var chain = new List<string>();
         for (var layer = disk; layer is not null && chain.Count <= DiskOpenContext.MaxChainDepth; layer = layer.Parent)
         {
-            chain.Add(Path.GetFullPath(layer.Path));
+            chain.Add(FullPath(layer.Path));
         }
 
         return chain.ToArray();
