@@ -38,6 +38,9 @@ Describe 'Compare-ImageInventory' {
         $result.ReferencePath | Should -Be $november.Path
         $result.DifferencePath | Should -Be $december.Path
         ($result.Changes | Where-Object Subject -eq 'Build').Change | Should -Be 'Updated'
+
+        # Positional inventories bind to the object set (exact type first), not to the paths.
+        (Compare-ImageInventory $before (Get-ImageInventory $december.Path)).Summary | Should -BeLike 'Build 26100.2314 -> 26100.2605*'
     }
 
     It 'reports disk changes between disks without Windows' {
