@@ -78,6 +78,20 @@ internal static class DriverSectionSelector
             return "no manufacturer names it";
         }
 
+        if (section.Decoration is not null)
+        {
+            var decoration = InfTargetOsVersion.Parse(section.Decoration);
+            if (!decoration.IsValid)
+            {
+                return "its decoration '" + section.Decoration + "' is not valid (" + decoration.Problem + ")";
+            }
+
+            if (!decoration.AppliesTo(platform))
+            {
+                return "its decoration " + section.Decoration + " does not apply to " + platform + Requirement(decoration);
+            }
+        }
+
         var selected = SelectName(manufacturer, platform, out var why);
         if (selected is null)
         {
@@ -87,17 +101,6 @@ internal static class DriverSectionSelector
         if (section.Decoration is null)
         {
             return "Windows uses the decorated section [" + selected + "] instead";
-        }
-
-        var decoration = InfTargetOsVersion.Parse(section.Decoration);
-        if (!decoration.IsValid)
-        {
-            return "its decoration '" + section.Decoration + "' is not valid (" + decoration.Problem + ")";
-        }
-
-        if (!decoration.AppliesTo(platform))
-        {
-            return "its decoration " + section.Decoration + " does not apply to " + platform + Requirement(decoration);
         }
 
         return "Windows picks the more specific [" + selected + "] on " + platform;
