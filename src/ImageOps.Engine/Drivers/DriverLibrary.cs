@@ -56,6 +56,61 @@ public sealed class DriverLibrary
         return new DriverMatcher(new DriverIndex(records), platform ?? DriverPlatform.Default).Match(device);
     }
 
+    /// <summary>
+    /// Resolves the exact packages to inject for a hardware model (and, if given, its devices): the
+    /// engine entry point a driver-injection step calls. Each package in the result names its id and the
+    /// store paths of its files. See <see cref="DriverSetResolver"/> for the rules.
+    /// </summary>
+    public DriverSet Resolve(DriverSetRequest request, OperationContext? context = null)
+    {
+        context ??= OperationContext.None;
+        return NewResolver(context).Resolve(request ?? throw new ArgumentNullException(nameof(request)));
+    }
+
+    /// <summary>Resolves the driver set of every model in a fleet inventory, for the devices each model has.</summary>
+    public IReadOnlyList<DriverSet> ResolveInventory(string inventoryPath, DriverPlatform? platform = null, OperationContext? context = null)
+    {
+        context ??= OperationContext.None;
+        var inventory = FleetInventory.Read(inventoryPath, context);
+        var resolver = NewResolver(context);
+        return inventory.Models.Select(m => resolver.Resolve(new DriverSetRequest
+        {
+            Model = m.Model,
+            Platform = platform,
+            Devices = m.Devices.Select(d => d.Device).ToList(),
+            CurrentDriverInfs = m.Devices.Select(d => d.CurrentDriverInf).ToList(),
+        })).ToList();
+    }
+
+    /// <summary>
+    /// Checks a fleet inventory against the library before deployment (see <see cref="DriverCoverageAnalyzer"/>),
+    /// and writes the HTML report to <paramref name="htmlPath"/> when given (atomically).
+    /// </summary>
+    public DriverCoverageReport TestCoverage(string inventoryPath, DriverPlatform? platform = null, string? htmlPath = null, OperationContext? context = null)
+    {
+        context ??= OperationContext.None;
+        var inventory = FleetInventory.Read(inventoryPath, context);
+        var report = DriverCoverageAnalyzer.Analyze(inventory, NewResolver(context), platform ?? DriverPlatform.Default, _library.RootPath, _library.Clock.UtcNow, context);
+        if (htmlPath is not null)
+        {
+            var full = Path.GetFullPath(htmlPath);
+            var folder = Path.GetDirectoryName(full);
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            AtomicFile.Replace(full, new System.Text.UTF8Encoding(false).GetBytes(DriverCoverageHtml.Render(report)));
+            report.HtmlPath = full;
+            context.Log.Verbose($"Wrote the coverage report to '{full}'.");
+        }
+
+        return report;
+    }
+
+    internal DriverSetResolver NewResolver(OperationContext context)
+        => new(Packages, Packages.LoadAll(context, new List<ImageOpsException>()), Profiles.LoadAll(context, new List<ImageOpsException>()));
+
     internal Lease TakeLease(string purpose, OperationContext context)
     {
         Directory.CreateDirectory(RootPath);
