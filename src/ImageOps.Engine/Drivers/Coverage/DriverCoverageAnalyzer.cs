@@ -101,12 +101,13 @@ internal static class DriverCoverageAnalyzer
                     cell.Covered++;
                     if (storage && !resolution.IsBootStart)
                     {
+                        cell.NotBootStart++;
                         problem = new CoverageProblem { Severity = CoverageStatus.Fail, Kind = CoverageProblemKind.StorageDriverNotBootStart, Message = "The driver chosen for " + What() + ", " + resolution.PackageName + " (" + resolution.PackageId + "), adds no boot-start service: the OS loader would not load it and the image could not reach its boot disk (0x7B)." };
                     }
                     else if (resolution.DiffersFromCurated)
                     {
                         cell.DifferentFromCurated++;
-                        problem = new CoverageProblem { Severity = CoverageStatus.Warning, Kind = CoverageProblemKind.DiffersFromCurated, Message = "For " + What() + " the curated " + resolution.PackageName + " is chosen, but Windows would rank package " + resolution.WindowsChoiceId + " of the same set first and install it instead." };
+                        problem = new CoverageProblem { Severity = CoverageStatus.Warning, Kind = CoverageProblemKind.DiffersFromCurated, Message = "For " + What() + " the curated " + resolution.PackageName + " is chosen, but Windows would rank " + resolution.WindowsChoiceName + " (" + resolution.WindowsChoiceId + ") of the same set first and install it instead; exclude it for this model if the curated driver must win." };
                     }
 
                     break;
@@ -114,7 +115,7 @@ internal static class DriverCoverageAnalyzer
                     cell.Inbox++;
                     break;
                 case DeviceCoverage.NotRequested:
-                    cell.Inbox++;
+                    cell.NotRequested++;
                     if (storage || network)
                     {
                         problem = new CoverageProblem { Severity = CoverageStatus.Warning, Kind = CoverageProblemKind.BootCriticalMissing, Message = "Profile '" + set.StoppedBy + "' gives this model no drivers; make sure the image's inbox drivers drive the " + What() + "." };
@@ -152,7 +153,7 @@ internal static class DriverCoverageAnalyzer
             Status = problems.Count == 0 ? CoverageStatus.Pass : problems.Max(p => p.Severity),
             Devices = resolutions.Length,
             Covered = resolutions.Count(r => r.Coverage == DeviceCoverage.Covered),
-            Inbox = resolutions.Count(r => r.Coverage is DeviceCoverage.Inbox or DeviceCoverage.NotRequested),
+            Inbox = resolutions.Count(r => r.Coverage == DeviceCoverage.Inbox),
             Missing = resolutions.Count(r => r.Coverage == DeviceCoverage.NoDriver),
             DifferentFromCurated = resolutions.Count(r => r.DiffersFromCurated),
             BootCriticalFailures = problems.Count(p => p.Severity == CoverageStatus.Fail && p.Kind is CoverageProblemKind.BootCriticalMissing or CoverageProblemKind.StorageDriverNotBootStart),

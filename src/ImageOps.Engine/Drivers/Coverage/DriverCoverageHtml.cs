@@ -58,10 +58,12 @@ public static class DriverCoverageHtml
                     continue;
                 }
 
-                var css = cell.Status != CoverageStatus.Pass ? Css_(cell.Status) : cell.Covered == 0 && cell.Inbox > 0 ? "inbox" : "pass";
-                var title = string.Format(CultureInfo.InvariantCulture, "{0} device(s): {1} covered by the library, {2} inbox, {3} missing, {4} not the curated driver", cell.Devices, cell.Covered, cell.Inbox, cell.Missing, cell.DifferentFromCurated);
+                var css = cell.Status != CoverageStatus.Pass ? Css_(cell.Status) : cell.Covered == 0 && cell.Inbox + cell.NotRequested > 0 ? "inbox" : "pass";
+                var title = string.Format(CultureInfo.InvariantCulture, "{0} device(s): {1} covered by the library, {2} inbox, {3} missing, {4} not the curated driver, {5} storage driver(s) not boot-start, {6} without drivers by profile choice", cell.Devices, cell.Covered, cell.Inbox, cell.Missing, cell.DifferentFromCurated, cell.NotBootStart, cell.NotRequested);
                 h.Append("<td class=\"cell ").Append(css).Append("\" data-status=\"").Append(css).Append("\" data-class=\"").Append(E(cls)).Append("\" title=\"").Append(E(title)).Append("\">");
                 h.Append(cell.Covered + cell.Inbox).Append('/').Append(cell.Devices);
+                Tag(h, cell.NotBootStart, "not boot-start");
+                Tag(h, cell.NotRequested, "no drivers (profile)");
                 if (cell.Missing > 0)
                 {
                     h.Append("<span class=\"tag\">").Append(cell.Missing).Append(" missing</span>");
@@ -85,7 +87,8 @@ public static class DriverCoverageHtml
         {
             var model = report.Models[m];
             h.Append("<section class=\"model-detail\" id=\"model-").Append(m).Append("\">\n<h2><span class=\"pill ").Append(Css_(model.Status)).Append("\">").Append(Word(model.Status)).Append("</span> ").Append(E(model.Model.ToString())).Append("</h2>\n");
-            h.Append("<p class=\"small\">").Append(Count(model.Computers, "computer")).Append(" · ").Append(Count(model.Devices, "device")).Append(": ").Append(model.Covered).Append(" covered, ").Append(model.Inbox).Append(" inbox, ").Append(model.Missing).Append(" missing · profiles: ").Append(model.Profiles.Length == 0 ? "none" : E(string.Join(", ", model.Profiles))).Append("</p>\n");
+            h.Append("<p class=\"small\">").Append(Count(model.Computers, "computer")).Append(" · ").Append(Count(model.Devices, "device")).Append(": ").Append(model.Covered).Append(" covered, ").Append(model.Inbox).Append(" inbox, ").Append(model.Missing).Append(" missing")
+                .Append(model.DriverSet.Status == DriverSetStatus.NoDrivers ? " · no drivers by profile '" + E(model.DriverSet.StoppedBy ?? string.Empty) + "'" : string.Empty).Append(" · profiles: ").Append(model.Profiles.Length == 0 ? "none" : E(string.Join(", ", model.Profiles))).Append("</p>\n");
             if (model.Problems.Length > 0)
             {
                 h.Append("<table class=\"list\"><thead><tr><th></th><th>Problem</th><th>Class</th><th>Hardware id</th><th>Detail</th></tr></thead><tbody>\n");
@@ -113,6 +116,14 @@ public static class DriverCoverageHtml
 
         h.Append("</body>\n</html>\n");
         return h.ToString();
+    }
+
+    private static void Tag(StringBuilder h, int count, string what)
+    {
+        if (count > 0)
+        {
+            h.Append("<span class=\"tag\">").Append(count).Append(' ').Append(what).Append("</span>");
+        }
     }
 
     private const string Css = @"body{font-family:Segoe UI,Helvetica,Arial,sans-serif;margin:0 24px 24px;color:#1b1b1b;background:#fff}

@@ -85,6 +85,12 @@ public sealed class ClassCoverage
     /// <summary>Devices where Windows would not pick the curated driver.</summary>
     public int DifferentFromCurated { get; internal set; }
 
+    /// <summary>Storage controllers whose chosen driver is not boot-start.</summary>
+    public int NotBootStart { get; internal set; }
+
+    /// <summary>Devices of a model a profile gives no drivers.</summary>
+    public int NotRequested { get; internal set; }
+
     /// <summary>The worst status of its devices.</summary>
     public CoverageStatus Status { get; internal set; }
 

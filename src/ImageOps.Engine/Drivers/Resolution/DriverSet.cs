@@ -207,6 +207,9 @@ public sealed class DeviceResolution
     /// <summary>The package Windows itself would pick among the packages of the set (it ranks them at first boot).</summary>
     public string? WindowsChoiceId { get; internal set; }
 
+    /// <summary>That package's INF name.</summary>
+    public string? WindowsChoiceName { get; internal set; }
+
     /// <summary>The best curated package that matches the device, if any.</summary>
     public string? CuratedId { get; internal set; }
 

@@ -190,6 +190,7 @@ internal sealed class DriverSetResolver
             {
                 var windows = matcher.Match(resolution.Device, kept.Contains).Chosen;
                 resolution.WindowsChoiceId = windows?.PackageId;
+                resolution.WindowsChoiceName = windows?.InfName;
                 if (resolution.Tier == DriverSourceTier.Curated && windows is not null && windows.PackageId != resolution.PackageId)
                 {
                     resolution.DiffersFromCurated = true;
