@@ -204,7 +204,7 @@ public sealed class DriverProfileRules
         => pattern == "*" || new Wildcard(pattern).IsMatch((value ?? string.Empty).Trim());
 
     /// <summary>A short description of what the rules select, for messages.</summary>
-    internal string DescribeSelector()
+    public string DescribeSelector()
     {
         var parts = new List<string>();
         foreach (var (label, pattern) in new[] { ("manufacturer", Manufacturer), ("model", Model), ("SKU", SystemSku), ("baseboard", BaseboardProduct) })
