@@ -46,6 +46,7 @@ public sealed class DriverPlatform
     public InfArchitecture Architecture { get; }
 
     /// <summary>Major.minor.build of Windows.</summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.VersionConverter))]
     public Version OSVersion { get; }
 
     /// <summary>The edition type.</summary>

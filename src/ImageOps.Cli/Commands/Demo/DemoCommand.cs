@@ -22,6 +22,7 @@ internal static class DemoCommand
     internal static IReadOnlyList<IDemoStep> Steps() => new IDemoStep[]
     {
         new PoolDemoStep(),
+        new DriverDemoStep(),
     };
 
     public static Command Create()

@@ -49,7 +49,14 @@ public sealed class DriverImportItem
     public DriverPackageInfo? Package { get; set; }
 
     /// <summary>Why it was refused.</summary>
+    [Newtonsoft.Json.JsonIgnore]
     public ImageOpsException? Error { get; set; }
+
+    /// <summary>The stable id of the refusal, if refused.</summary>
+    public string? ErrorId => Error?.ErrorId;
+
+    /// <summary>The refusal's message, if refused.</summary>
+    public string? ErrorMessage => Error?.Message;
 
     /// <summary>The INF path and outcome.</summary>
     public override string ToString() => InfPath + ": " + Status;

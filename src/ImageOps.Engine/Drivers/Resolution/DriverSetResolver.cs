@@ -364,7 +364,10 @@ internal sealed class DriverSetResolver
             var mine = ranking.Candidates.FirstOrDefault(c => c.PackageId == record.Id && c.IsApplicable);
             if (chosen is not null && mine is not null && chosen.PackageId != record.Id)
             {
-                return "; for example for " + device + " " + chosen.InfName + " (" + chosen.PackageId + ") is chosen: " + (mine.Reason.Length > 0 ? mine.Reason : "curated source");
+                var why = ranking.Chosen is { } windows && windows.PackageId == chosen.PackageId
+                    ? mine.Reason
+                    : "a curated package matching the hardware id wins over the others";
+                return "; for example for " + device + " " + chosen.InfName + " (" + chosen.PackageId + ") is chosen: " + why;
             }
         }
 
