@@ -39,7 +39,6 @@ public sealed class FindDriverPackageCommand : DriverPlatformCmdlet
     /// <para>The device's hardware ids, most specific first.</para>
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIds, ValueFromPipelineByPropertyName = true)]
-    [Alias("HardwareID")]
     [AllowEmptyCollection]
     public string[] HardwareId { get; set; } = Array.Empty<string>();
 
@@ -47,7 +46,6 @@ public sealed class FindDriverPackageCommand : DriverPlatformCmdlet
     /// <para>The device's compatible ids, most specific first.</para>
     /// </summary>
     [Parameter(Position = 1, ParameterSetName = ByIds, ValueFromPipelineByPropertyName = true)]
-    [Alias("CompatibleID")]
     [AllowEmptyCollection]
     public string[] CompatibleId { get; set; } = Array.Empty<string>();
 
