@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -6,6 +7,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using System.Threading;
 using ImageOps.Engine.Library;
 using ImageOps.Engine.Storage;
 using ImageOps.Engine.Text;
@@ -256,36 +258,38 @@ public sealed class DriverPackageCatalog
     /// <summary>Every readable package record; unreadable ones become errors (and warnings in the log).</summary>
     internal List<DriverPackageRecord> LoadAll(OperationContext context, List<ImageOpsException> errors)
     {
-        var records = new List<DriverPackageRecord>();
         if (!Directory.Exists(PackagesFolder))
         {
-            return records;
+            return new List<DriverPackageRecord>();
         }
 
-        foreach (var file in Directory.GetFiles(PackagesFolder, "*.json").OrderBy(f => f, StringComparer.Ordinal))
-        {
-            if (TempFiles.IsTempName(Path.GetFileName(file)))
-            {
-                continue;
-            }
+        var files = Directory.GetFiles(PackagesFolder, "*.json").Where(f => !TempFiles.IsTempName(Path.GetFileName(f))).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+        var records = new DriverPackageRecord?[files.Length];
+        var failures = new RecordException?[files.Length];
 
-            context.ThrowIfCancelled();
+        // Parsing records is CPU work: one per core, results kept in file order.
+        Parallel(files.Length, Environment.ProcessorCount, context, i =>
+        {
             try
             {
-                var record = RecordStore.TryRead<DriverPackageRecord>(file);
-                if (record is not null)
-                {
-                    records.Add(record);
-                }
+                records[i] = RecordStore.TryRead<DriverPackageRecord>(files[i]);
             }
             catch (RecordException ex)
             {
-                context.Log.Warning(ex.Message);
-                errors.Add(ex);
+                failures[i] = ex;
+            }
+        });
+
+        foreach (var failure in failures)
+        {
+            if (failure is not null)
+            {
+                context.Log.Warning(failure.Message);
+                errors.Add(failure);
             }
         }
 
-        return records;
+        return records.Where(r => r is not null).ToList()!;
     }
 
     internal DriverPackageInfo Describe(DriverPackageRecord record) => new(record, _library.RootPath, Objects);
@@ -302,45 +306,59 @@ public sealed class DriverPackageCatalog
 
     private DriverImportResult Import(string source, string root, IReadOnlyList<string> infs, DriverImportRequest request, OperationContext context)
     {
-        var items = new List<DriverImportItem>();
-        var pending = new List<(DriverImportItem Item, DriverPackageRecord Record, Dictionary<string, string> Hosts)>();
-        var hashes = new Dictionary<string, (string Sha, long Size)>(StringComparer.Ordinal);
+        var activity = "Importing drivers from " + Path.GetFileName(source);
+        var items = infs.Select(i => new DriverImportItem { InfPath = i }).ToArray();
+        var prepared = new (DriverPackageRecord Record, Dictionary<string, string> Hosts)?[infs.Count];
+        var hashes = new ConcurrentDictionary<string, (string Sha, long Size)>(StringComparer.Ordinal);
         var only = request.Architectures.Count == 0 ? null : request.Architectures.Distinct().ToList();
-        for (var i = 0; i < infs.Count; i++)
+        var done = 0;
+
+        // Reading and hashing is CPU work: one INF per core.
+        Parallel(infs.Count, Environment.ProcessorCount, context, i =>
         {
-            context.ThrowIfCancelled();
-            var relative = infs[i];
-            context.Report("Importing drivers from " + Path.GetFileName(source), "Reading INFs", i, infs.Count, relative);
-            var item = new DriverImportItem { InfPath = relative };
-            items.Add(item);
+            var item = items[i];
             try
             {
-                var (record, hosts) = Prepare(source, root, relative, only, request.Groups, hashes, context);
-                pending.Add((item, record, hosts));
+                prepared[i] = Prepare(source, root, infs[i], only, request.Groups, hashes, context);
             }
             catch (ImageOpsException ex)
             {
                 item.Status = DriverImportStatus.Refused;
                 item.Error = ex;
-                context.Log.Verbose($"Refused '{relative}': {ex.Message}");
+                context.Log.Verbose($"Refused '{infs[i]}': {ex.Message}");
+            }
+
+            context.Report(activity, "Reading INFs", Interlocked.Increment(ref done), infs.Count, infs[i]);
+        });
+
+        var pending = new List<(DriverImportItem Item, DriverPackageRecord Record, Dictionary<string, string> Hosts)>();
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (prepared[i] is { } p)
+            {
+                pending.Add((items[i], p.Record, p.Hosts));
             }
         }
 
-        // Store contents outside the lease: concurrent imports share the work, never the lease time.
+        // Store contents outside the lease: concurrent imports share the work, never the lease time. Each
+        // object is flushed to the device before it is renamed, so writing several at once overlaps the flushes.
         var result = new DriverImportResult { Source = source, Items = items };
         var objects = pending.SelectMany(p => p.Record.Files.Select(f => (File: f, Host: p.Hosts[f.Path]))).GroupBy(x => x.File.Sha256).Select(g => g.First()).ToList();
-        for (var i = 0; i < objects.Count; i++)
+        done = 0;
+        long stored = 0, storedBytes = 0;
+        Parallel(objects.Count, IoParallelism, context, i =>
         {
-            context.ThrowIfCancelled();
             var (file, host) = objects[i];
-            context.Report("Importing drivers from " + Path.GetFileName(source), "Storing files", i, objects.Count, file.Path);
             if (Objects.Put(host, file.Sha256, file.SizeBytes, context.Cancellation))
             {
-                result.ObjectsStored++;
-                result.BytesStored += file.SizeBytes;
+                Interlocked.Increment(ref stored);
+                Interlocked.Add(ref storedBytes, file.SizeBytes);
             }
-        }
 
+            context.Report(activity, "Storing files", Interlocked.Increment(ref done), objects.Count, file.Path);
+        });
+        result.ObjectsStored = (int)stored;
+        result.BytesStored = storedBytes;
         if (pending.Count == 0)
         {
             return result;
@@ -349,14 +367,42 @@ public sealed class DriverPackageCatalog
         using var lease = _drivers.TakeLease("import drivers from '" + source + "'", context);
         lease.StartAutoRenew();
         Directory.CreateDirectory(PackagesFolder);
-        foreach (var (item, record, hosts) in pending)
+
+        // One commit per distinct package: an INF present twice in the source is the same package.
+        var groups = pending.GroupBy(p => p.Record.Id).ToList();
+        done = 0;
+        Parallel(groups.Count, IoParallelism, context, g =>
         {
-            context.ThrowIfCancelled();
+            var (item, record, hosts) = groups[g].First();
             var path = RecordPath(record.Id);
             var existing = RecordStore.TryRead<DriverPackageRecord>(path);
+            if (existing is null)
+            {
+                // A concurrent removal may have collected an object stored above before this lease: store it again.
+                foreach (var file in record.Files)
+                {
+                    if (!Objects.Exists(file.Sha256, file.SizeBytes))
+                    {
+                        Objects.Put(hosts[file.Path], file.Sha256, file.SizeBytes, context.Cancellation);
+                    }
+                }
+
+                lease.EnsureHeld();
+                if (RecordStore.TryCreate(path, record))
+                {
+                    item.Status = DriverImportStatus.Added;
+                    item.Package = Describe(record);
+                    context.Log.Verbose($"Added '{item.InfPath}' as package {record.Id} ({record.Files.Count} files).");
+                }
+                else
+                {
+                    existing = RecordStore.Read<DriverPackageRecord>(path);
+                }
+            }
+
             if (existing is not null)
             {
-                var added = record.Groups.Where(g => !existing.Groups.Contains(g, StringComparer.OrdinalIgnoreCase)).ToList();
+                var added = record.Groups.Where(x => !existing.Groups.Contains(x, StringComparer.OrdinalIgnoreCase)).ToList();
                 if (added.Count > 0)
                 {
                     existing.Groups.AddRange(added);
@@ -367,29 +413,39 @@ public sealed class DriverPackageCatalog
                 item.Status = DriverImportStatus.AlreadyPresent;
                 item.Package = Describe(existing);
                 context.Log.Verbose($"'{item.InfPath}' is already in the library as package {existing.Id}" + (added.Count > 0 ? "; added it to " + string.Join(", ", added) + "." : "."));
-                continue;
             }
 
-            // A concurrent removal may have collected an object stored above before this lease: store it again.
-            foreach (var file in record.Files)
+            foreach (var (duplicate, _, _) in groups[g].Skip(1))
             {
-                if (!Objects.Exists(file.Sha256, file.SizeBytes))
-                {
-                    Objects.Put(hosts[file.Path], file.Sha256, file.SizeBytes, context.Cancellation);
-                }
+                duplicate.Status = DriverImportStatus.AlreadyPresent;
+                duplicate.Package = item.Package;
             }
 
-            lease.EnsureHeld();
-            RecordStore.TryCreate(path, record);
-            item.Status = DriverImportStatus.Added;
-            item.Package = Describe(record);
-            context.Log.Verbose($"Added '{item.InfPath}' as package {record.Id} ({record.Files.Count} files).");
-        }
+            context.Report(activity, "Committing packages", Interlocked.Increment(ref done), groups.Count, item.InfPath);
+        });
 
         return result;
     }
 
-    private (DriverPackageRecord Record, Dictionary<string, string> Hosts) Prepare(string source, string root, string relative, IReadOnlyCollection<InfArchitecture>? only, IReadOnlyList<string> groups, Dictionary<string, (string Sha, long Size)> hashes, OperationContext context)
+    /// <summary>Writers at once when the work is waiting on the device (flushes), not on the CPU.</summary>
+    private const int IoParallelism = 8;
+
+    /// <summary>Runs <paramref name="body"/> for 0..count-1 on up to <paramref name="degree"/> threads; the first failure is rethrown as itself.</summary>
+    private static void Parallel(int count, int degree, OperationContext context, Action<int> body)
+    {
+        try
+        {
+            System.Threading.Tasks.Parallel.For(0, count, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degree), CancellationToken = context.Cancellation }, body);
+        }
+        catch (AggregateException ex)
+        {
+            var first = ex.Flatten().InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? ex.Flatten().InnerExceptions[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            throw;
+        }
+    }
+
+    private (DriverPackageRecord Record, Dictionary<string, string> Hosts) Prepare(string source, string root, string relative, IReadOnlyCollection<InfArchitecture>? only, IReadOnlyList<string> groups, ConcurrentDictionary<string, (string Sha, long Size)> hashes, OperationContext context)
     {
         var infHost = Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar));
         var folder = new InfFolderSource(Path.GetDirectoryName(infHost)!);
@@ -437,10 +493,7 @@ public sealed class DriverPackageCatalog
         foreach (var (path, host) in analysis.Files)
         {
             context.ThrowIfCancelled();
-            if (!hashes.TryGetValue(host, out var hash))
-            {
-                hashes[host] = hash = DriverObjectStore.Hash(host, context.Cancellation);
-            }
+            var hash = hashes.GetOrAdd(host, h => DriverObjectStore.Hash(h, context.Cancellation));
 
             record.Files.Add(new DriverFileRecord { Path = path, Sha256 = hash.Sha, SizeBytes = hash.Size });
             hosts[path] = host;

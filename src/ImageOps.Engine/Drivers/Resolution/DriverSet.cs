@@ -75,6 +75,9 @@ public sealed class DriverSet
     /// <summary>Packages the profiles named that are not in the set, with why.</summary>
     public DriverSetExclusion[] Excluded { get; internal set; } = Array.Empty<DriverSetExclusion>();
 
+    /// <summary>With devices: how many packages the profiles name that match none of them (not listed in <see cref="Excluded"/>).</summary>
+    public int NotMatching { get; internal set; }
+
     /// <summary>Per device, when devices were given.</summary>
     public DeviceResolution[] Devices { get; internal set; } = Array.Empty<DeviceResolution>();
 

@@ -122,10 +122,24 @@ internal sealed class DriverSetResolver
             && candidates[RecordOf(c)].Tier == DriverSourceTier.Curated
             && c.Rank!.MatchType is DriverIdMatchType.HardwareIdToHardwareId or DriverIdMatchType.HardwareIdToCompatibleId);
 
+        // Each device is ranked once; the explanations below reuse the rankings.
+        var rankings = new Dictionary<string, (DriverCandidate? Chosen, DriverMatchResult Ranking)>(StringComparer.OrdinalIgnoreCase);
+        var matched = new HashSet<string>(StringComparer.Ordinal);
         (DriverCandidate? Chosen, DriverMatchResult Ranking) Choose(DeviceIdentity device)
         {
-            var ranking = matcher.Match(device, candidates.ContainsKey);
-            return (curatedWin(ranking) ?? ranking.Chosen, ranking);
+            var key = string.Join("\u0001", device.HardwareIds) + "\u0002" + string.Join("\u0001", device.CompatibleIds);
+            if (!rankings.TryGetValue(key, out var result))
+            {
+                var ranking = matcher.Match(device, candidates.ContainsKey);
+                result = (curatedWin(ranking) ?? ranking.Chosen, ranking);
+                rankings.Add(key, result);
+                foreach (var candidate in ranking.Candidates)
+                {
+                    matched.Add(candidate.PackageId);
+                }
+            }
+
+            return result;
         }
 
         if (devices is not null)
@@ -215,13 +229,20 @@ internal sealed class DriverSetResolver
 
         foreach (var record in candidates.Keys.Where(r => !chosenFor.ContainsKey(r)))
         {
+            if (devices is not null && !matched.Contains(record.Id))
+            {
+                // Packages of broad groups that none of the model's devices needs are counted, not listed.
+                set.NotMatching++;
+                continue;
+            }
+
             excluded.Add(new DriverSetExclusion
             {
                 PackageId = record.Id,
                 Name = record.InfName,
                 Class = record.Class,
                 Reason = devices is not null
-                    ? "it is not chosen for any of the model's " + devices.Count + " device(s)" + LostExample(record, devices, Choose)
+                    ? "it is not chosen for any of the model's " + devices.Count + " device(s)" + LostExample(record, devices.Where(d => Choose(d).Ranking.Candidates.Any(c => c.PackageId == record.Id)).ToList(), Choose)
                     : "another package is chosen for every hardware id it lists" + LostExample(record, HardwareIdsOf(record, inf).Take(64).Select(h => new DeviceIdentity(new[] { h })).ToList(), Choose),
             });
         }

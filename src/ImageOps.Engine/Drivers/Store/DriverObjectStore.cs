@@ -106,18 +106,25 @@ internal sealed class DriverObjectStore
                     "'" + sourcePath + "' changed while it was being imported (its SHA-256 went from " + sha256 + " to " + copied + "); import it again from a copy nobody writes to.", sourcePath);
             }
 
-            try
+            for (var attempt = 0; ; attempt++)
             {
-                File.Move(temp, target);
-            }
-            catch (IOException) when (File.Exists(target))
-            {
-                // Another import stored the same content first: same bytes, nothing to do.
-                TryDelete(temp);
-                return false;
-            }
+                try
+                {
+                    File.Move(temp, target);
+                    return true;
+                }
+                catch (IOException) when (attempt < 3)
+                {
+                    if (File.Exists(target))
+                    {
+                        // Another import stored the same content first: same bytes, nothing to do.
+                        TryDelete(temp);
+                        return false;
+                    }
 
-            return true;
+                    // The object was there when the move failed and a removal collected it since: move again.
+                }
+            }
         }
         catch
         {
