@@ -60,7 +60,7 @@ internal static class DriverViews
         Row(grid, "Version", p.Version + " (" + Date(p.Date) + ")");
         Row(grid, "Architectures", string.Join(", ", p.Architectures.Select(DriverPlatform.ArchitectureName)));
         Row(grid, "OS targets", string.Join(", ", p.OsTargets));
-        Row(grid, "Signed", p.IsSigned ? "catalog present" : "no catalog");
+        Row(grid, "Catalog", p.CatalogPresent ? "catalog present (ranked as signed; not verified)" : "no catalog (ranked as unsigned)");
         Row(grid, "Boot-critical", p.IsBootStorageController ? "yes (storage controller)" : p.IsBootCritical ? "yes" : "no");
         Row(grid, "Services", string.Join(", ", p.Services));
         Row(grid, "Groups", string.Join(", ", p.Groups));

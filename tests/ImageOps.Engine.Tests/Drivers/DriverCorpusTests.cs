@@ -78,7 +78,7 @@ public sealed class DriverCorpusTests : IDisposable
         var library = ImageLibrary.Open(_dir.Combine("library"));
         var package = Assert.Single(library.Drivers.Packages.Add(new DriverImportRequest { Path = folder, Groups = new[] { "ReactOS" } }).Items).Package!;
         Assert.False(package.IsBootStorageController);
-        Assert.False(package.IsSigned);
+        Assert.False(package.CatalogPresent);
 
         // An Intel AHCI controller: its class code is a compatible id. No catalog and an undecorated install section: 0xC0.
         var device = new DeviceIdentity(new[] { "PCI\\VEN_8086&DEV_A352&SUBSYS_0C6F1028&REV_10", "PCI\\VEN_8086&DEV_A352" }, new[] { "PCI\\VEN_8086&CC_010601", "PCI\\VEN_8086&CC_0106", "PCI\\CC_010601", "PCI\\CC_0106" });

@@ -58,7 +58,7 @@ public sealed class DriverPackageCatalogTests : IDisposable
         Assert.Equal(new[] { InfArchitecture.Amd64 }, nic.Architectures);
         Assert.Equal(new[] { "NTamd64", "NTamd64.10.0...22000" }, nic.OsTargets);
         Assert.Equal(new[] { "PCI\\VEN_8086&DEV_15F3&SUBSYS_00008086", "PCI\\VEN_8086&DEV_125C" }, nic.HardwareIds);
-        Assert.True(nic.IsSigned);
+        Assert.True(nic.CatalogPresent);
         Assert.False(nic.IsBootCritical);
         Assert.Equal(new[] { "Dell-7440" }, nic.Groups);
         Assert.Equal(new[] { "drv.sys", "nic.cat", "nic.inf" }, nic.Files.Select(f => f.Path).OrderBy(p => p, StringComparer.Ordinal));

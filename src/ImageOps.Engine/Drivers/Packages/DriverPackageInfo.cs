@@ -24,7 +24,7 @@ public sealed class DriverPackageInfo
         Groups = record.Groups.ToArray();
         Models = record.ModelsSections.SelectMany(s => s.Models.Select(m => new DriverModelInfo(record.Manufacturers.ElementAtOrDefault(s.Manufacturer)?.Name ?? string.Empty, s.Name, s.Decoration, m))).ToArray();
         HardwareIds = Models.Select(m => m.HardwareId).Where(h => h is not null).Distinct(StringComparer.OrdinalIgnoreCase).ToArray()!;
-        IsSigned = record.Platforms.Count > 0 && record.Platforms.All(p => p.CatalogPresent);
+        CatalogPresent = record.Platforms.Count > 0 && record.Platforms.All(p => p.CatalogPresent);
         IsBootCritical = record.Platforms.Any(p => p.BootCritical);
         IsBootStorageController = record.Platforms.Any(p => p.BootStorageController);
         Services = record.Platforms.SelectMany(p => p.Services).Select(s => s.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
@@ -77,7 +77,7 @@ public sealed class DriverPackageInfo
     /// True if every architecture's catalog file is in the package. The signature itself is not verified
     /// (that needs Windows' trust store); matching ranks such a package as signed.
     /// </summary>
-    public bool IsSigned { get; }
+    public bool CatalogPresent { get; }
 
     /// <summary>True if it adds a boot-start service on some architecture.</summary>
     public bool IsBootCritical { get; }
