@@ -19,20 +19,32 @@
 
     # Explicit lists (never wildcards): a contract test checks CmdletsToExport against the assembly.
     CmdletsToExport      = @(
+        'Add-DriverPackage'
         'Compare-DiskFile'
         'Convert-DiskFile'
+        'Export-DriverPackage'
+        'Find-DriverPackage'
         'Get-DiskFile'
+        'Get-DriverInf'
+        'Get-DriverPackage'
+        'Get-DriverProfile'
         'Get-ImagePool'
         'Measure-DiskFile'
         'Merge-DiskFile'
         'New-DiskFile'
+        'New-DriverProfile'
         'New-ImagePool'
         'Optimize-DiskFile'
         'Register-ImagePool'
+        'Remove-DriverPackage'
+        'Remove-DriverProfile'
         'Remove-ImagePool'
         'Resize-DiskFile'
+        'Resolve-DriverSet'
+        'Set-DriverProfile'
         'Set-ImagePool'
         'Test-DiskFile'
+        'Test-DriverCoverage'
         'Unregister-ImagePool'
     )
     FunctionsToExport    = @()
