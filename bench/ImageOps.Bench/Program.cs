@@ -11,8 +11,14 @@ switch (suite)
 {
     case "disks":
         return new DiskConversionBench(work, args).Run();
+    case "drivers":
+        return DriverBench.Run(
+            count: int.TryParse(Option(args, "--count"), out var n) ? n : 10_000,
+            corpus: Option(args, "--corpus"),
+            work: Option(args, "--work"),
+            keep: Array.IndexOf(args, "--keep") >= 0);
     default:
-        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks.");
+        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks, drivers.");
         return 2;
 }
 

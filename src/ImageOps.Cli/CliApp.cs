@@ -1,8 +1,10 @@
 using System.CommandLine;
 using ImageOps.Cli.Commands.Demo;
 using ImageOps.Cli.Commands.Disk;
+using ImageOps.Cli.Commands.Driver;
 using ImageOps.Cli.Commands.Image;
 using ImageOps.Cli.Commands.Pool;
+using ImageOps.Cli.Commands.Profile;
 using ImageOps.Cli.Infrastructure;
 
 namespace ImageOps.Cli;
@@ -17,6 +19,8 @@ internal static class CliApp
         root.Subcommands.Add(PoolCommand.Create());
         root.Subcommands.Add(DiskCommand.Create());
         root.Subcommands.Add(ImageCommand.Create());
+        root.Subcommands.Add(DriverCommand.Create());
+        root.Subcommands.Add(ProfileCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }

@@ -15,6 +15,10 @@ public class DemoTests
         Assert.Contains("[1/", first.Out);
         Assert.Contains("Refused a pool inside 'Gold' as expected: ImagePoolPathOverlap", first.Out);
         Assert.Contains("Done.", first.Out);
+        Assert.Contains("Driver library: packages, matching, profiles and coverage", first.Out);
+        Assert.Contains("leave out iaStorVD.inf: excluded by profile 'Latitude 7440': class SCSIAdapter is excluded", first.Out);
+        Assert.Contains("byte-identical to the original: True", first.Out);
+        Assert.True(File.Exists(Path.Combine(path, "drivers", "coverage.html")));
         Assert.True(File.Exists(Path.Combine(path, "library", "pools", "gold.json")));
         if (External.Find("mkntfs") is not null)
         {

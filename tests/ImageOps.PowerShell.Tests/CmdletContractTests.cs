@@ -143,6 +143,32 @@ public class CmdletContractTests
         }
     }
 
+    /// <summary>PowerShell refuses to load a cmdlet whose alias repeats a parameter name or another alias (without regard to case).</summary>
+    [Fact]
+    public void Parameter_names_and_aliases_are_unique_without_regard_to_case()
+    {
+        foreach (var cmdlet in Cmdlets)
+        {
+            var names = cmdlet.Parameters.SelectMany(p => new[] { p.Name }.Concat(p.Aliases)).ToList();
+            var duplicates = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+            Assert.True(duplicates.Count == 0, cmdlet.Name + " repeats " + string.Join(", ", duplicates));
+        }
+    }
+
+    /// <summary>PowerShell refuses two parameters with the same position in one parameter set.</summary>
+    [Fact]
+    public void Positions_are_unique_within_each_parameter_set()
+    {
+        foreach (var cmdlet in Cmdlets)
+        {
+            foreach (var set in cmdlet.ParameterSetNames)
+            {
+                var positions = cmdlet.Parameters.Select(p => p.In(set)?.Position).Where(p => p is not null).ToList();
+                Assert.True(positions.Count == positions.Distinct().Count(), cmdlet.Name + " has two parameters at one position in set " + set);
+            }
+        }
+    }
+
     [Fact]
     public void Sizes_are_integers_with_the_unit_in_the_name_never_strings()
     {

@@ -58,9 +58,98 @@ function New-TestRawImage {
     }
     finally {
         $stream.Dispose()
+# Writes a small driver package (INF, .sys and, unless -NoCatalog, .cat) into $Folder and returns the
+# INF's path. The INF has one models section ($Decoration) listing $HardwareId, and one service.
+function New-TestDriverPackage {
+    param(
+        [Parameter(Mandatory)] [string] $Folder,
+        [string] $Name = 'drv',
+        [string[]] $HardwareId = @('PCI\VEN_8086&DEV_15F3'),
+        [string] $Class = 'Net',
+        [string] $ClassGuid = '{4d36e972-e325-11ce-bfc1-08002be10318}',
+        [string] $Decoration = 'NTamd64',
+        [string] $DriverVer = '01/15/2024,1.0.0.0',
+        [int] $StartType = 3,
+        [switch] $NoCatalog,
+        [switch] $MissingBinary
+    )
+
+    $null = New-Item -ItemType Directory -Path $Folder -Force
+    $models = ($HardwareId | ForEach-Object { '"Device {0}" = Inst, {0}' -f $_ }) -join "`r`n"
+    $catalog = if ($NoCatalog) { '' } else { "CatalogFile=$Name.cat" }
+    $inf = @"
+[Version]
+Signature="`$Windows NT`$"
+Class=$Class
+ClassGuid=$ClassGuid
+Provider=%Prov%
+DriverVer=$DriverVer
+$catalog
+
+[SourceDisksNames]
+1 = %Disk%,,,
+
+[SourceDisksFiles]
+$Name.sys = 1
+
+[DestinationDirs]
+DefaultDestDir = 13
+
+[Manufacturer]
+%Prov% = Mfg, $Decoration
+
+[Mfg.$Decoration]
+$models
+
+[Inst.NT]
+CopyFiles = Inst_Files
+
+[Inst.NT.Services]
+AddService = $Name, 0x00000002, Svc_Inst
+
+[Svc_Inst]
+ServiceType = 1
+StartType = $StartType
+ErrorControl = 1
+ServiceBinary = %13%\$Name.sys
+
+[Inst_Files]
+$Name.sys
+
+[Strings]
+Prov = "Contoso"
+Disk = "Disk 1"
+"@
+    $path = Join-Path $Folder "$Name.inf"
+    Set-Content -LiteralPath $path -Value $inf -Encoding Ascii
+    if (-not $MissingBinary) {
+        Set-Content -LiteralPath (Join-Path $Folder "$Name.sys") -Value "MZ binary of $Name $DriverVer" -Encoding Ascii
+    }
+
+    if (-not $NoCatalog) {
+        Set-Content -LiteralPath (Join-Path $Folder "$Name.cat") -Value "catalog of $Name $DriverVer" -Encoding Ascii
     }
 
     $path
+}
+
+# The hardware ids the driver tests use (visible to the tests that dot-source this file).
+$TestNic = 'PCI\VEN_8086&DEV_15F3&SUBSYS_0C6F1028'
+$TestStorage = 'PCI\VEN_8086&DEV_A0D3&SUBSYS_0C6F1028'
+
+# A library with an OEM pack (NIC and boot-start storage, group OEM) and a curated NIC (group Curated).
+function New-TestDriverLibrary {
+    $nic = 'PCI\VEN_8086&DEV_15F3&SUBSYS_0C6F1028'
+    $storage = 'PCI\VEN_8086&DEV_A0D3&SUBSYS_0C6F1028'
+    $library = New-TestLibrary
+    $oem = New-TestFolder -Name 'oem'
+    $null = New-TestDriverPackage -Folder (Join-Path $oem 'net') -Name 'nic_oem' -HardwareId $nic -DriverVer '06/01/2024,2.0.0.0'
+    $null = New-TestDriverPackage -Folder (Join-Path $oem 'stor') -Name 'stor_oem' -HardwareId $storage -Class SCSIAdapter -ClassGuid '{4d36e97b-e325-11ce-bfc1-08002be10318}' -StartType 0
+    Add-DriverPackage -Path $oem -Group OEM -LibraryPath $library
+    $curated = New-TestFolder -Name 'curated'
+    $null = New-TestDriverPackage -Folder $curated -Name 'nic_curated' -HardwareId $nic -DriverVer '01/01/2023,1.0.0.0'
+    Add-DriverPackage -Path $curated -Group Curated -LibraryPath $library
+    $library
 }
 
 # A synthetic Windows image made by New-SampleWindowsImage, with any other parameters passed on.

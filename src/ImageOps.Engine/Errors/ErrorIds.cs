@@ -56,4 +56,79 @@ public static class ErrorIds
 
     /// <summary>An argument is not valid.</summary>
     public const string InvalidArgument = "InvalidArgument";
+
+    /// <summary>No driver package with that id is in the library.</summary>
+    public const string DriverPackageNotFound = "DriverPackageNotFound";
+
+    /// <summary>An id prefix matches more than one driver package.</summary>
+    public const string DriverPackageIdAmbiguous = "DriverPackageIdAmbiguous";
+
+    /// <summary>A driver profile uses the package (by id or through a group) and -Force was not given.</summary>
+    public const string DriverPackageInUse = "DriverPackageInUse";
+
+    /// <summary>The INF names files the package does not hold; the error lists them.</summary>
+    public const string DriverPackageFilesMissing = "DriverPackageFilesMissing";
+
+    /// <summary>The INF has errors that make Windows refuse it (no [Version] signature, missing sections...).</summary>
+    public const string DriverInfInvalid = "DriverInfInvalid";
+
+    /// <summary>The INF refers to a file outside its package (.., a drive, a stream, a device name, a link).</summary>
+    public const string DriverPackageReferenceRefused = "DriverPackageReferenceRefused";
+
+    /// <summary>The folder, INF or archive to import does not exist.</summary>
+    public const string DriverPackageSourceNotFound = "DriverPackageSourceNotFound";
+
+    /// <summary>The file to import is neither an INF, a ZIP archive nor a cabinet.</summary>
+    public const string DriverPackageSourceUnsupported = "DriverPackageSourceUnsupported";
+
+    /// <summary>The folder or archive holds no INF.</summary>
+    public const string DriverPackageNoInf = "DriverPackageNoInf";
+
+    /// <summary>An archive entry is unsafe to extract (.., absolute or drive path, link, device, duplicate name).</summary>
+    public const string DriverArchiveEntryRefused = "DriverArchiveEntryRefused";
+
+    /// <summary>An archive exceeds the entry count, size or compression ratio limits (a possible bomb).</summary>
+    public const string DriverArchiveTooLarge = "DriverArchiveTooLarge";
+
+    /// <summary>An archive entry's data does not match its declared size or CRC.</summary>
+    public const string DriverArchiveCorrupt = "DriverArchiveCorrupt";
+
+    /// <summary>An archive uses a compression method or encryption ImageOps does not read.</summary>
+    public const string DriverArchiveUnsupported = "DriverArchiveUnsupported";
+
+    /// <summary>A file changed while it was being imported.</summary>
+    public const string DriverPackageChangedDuringImport = "DriverPackageChangedDuringImport";
+
+    /// <summary>The package's description is too large to store.</summary>
+    public const string DriverPackageTooLarge = "DriverPackageTooLarge";
+
+    /// <summary>A stored file does not match its SHA-256 (the store was damaged).</summary>
+    public const string DriverStoreObjectCorrupt = "DriverStoreObjectCorrupt";
+
+    /// <summary>A stored file a package needs is missing from the store.</summary>
+    public const string DriverStoreObjectMissing = "DriverStoreObjectMissing";
+
+    /// <summary>The export destination already holds files of the package and -Force was not given.</summary>
+    public const string DriverExportTargetExists = "DriverExportTargetExists";
+
+    /// <summary>No driver profile with that name is in the library.</summary>
+    public const string DriverProfileNotFound = "DriverProfileNotFound";
+
+    /// <summary>A driver profile with that name exists already.</summary>
+    public const string DriverProfileNameInUse = "DriverProfileNameInUse";
+
+    /// <summary>The profile name has characters or a length that are not allowed.</summary>
+    public const string DriverProfileNameInvalid = "DriverProfileNameInvalid";
+
+    /// <summary>The profile's rules contradict each other (for example no drivers and sources at once).</summary>
+    public const string DriverProfileInvalid = "DriverProfileInvalid";
+
+    /// <summary>No driver profile applies to the hardware model: it would get no drivers.</summary>
+    public const string DriverModelNotCovered = "DriverModelNotCovered";
+
+    /// <summary>The fleet inventory cannot be read or lacks the columns it needs.</summary>
+    public const string DriverInventoryInvalid = "DriverInventoryInvalid";
+
+    /// <summary>The fleet inventory file does not exist.</summary>
+    public const string DriverInventoryNotFound = "DriverInventoryNotFound";
 }

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using ImageOps.Engine.Drivers;
 using ImageOps.Engine.Pools;
 using ImageOps.Engine.Storage;
 
@@ -28,6 +29,7 @@ public sealed class ImageLibrary
         Clock = clock;
         Leases = new LeaseManager(Path.Combine(root, LeasesFolder), clock);
         Pools = new ImagePoolCatalog(this);
+        Drivers = new DriverLibrary(this);
     }
 
     /// <summary>Full path of the library folder.</summary>
@@ -38,6 +40,9 @@ public sealed class ImageLibrary
 
     /// <summary>The pools registered in this library.</summary>
     public ImagePoolCatalog Pools { get; }
+
+    /// <summary>The driver library: packages, profiles, matching, resolution and coverage.</summary>
+    public DriverLibrary Drivers { get; }
 
     internal LeaseManager Leases { get; }
 

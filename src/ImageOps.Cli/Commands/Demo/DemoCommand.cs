@@ -24,6 +24,7 @@ internal static class DemoCommand
         new PoolDemoStep(),
         new DiskDemoStep(),
         new InventoryDemoStep(),
+        new DriverDemoStep(),
     };
 
     public static Command Create()
