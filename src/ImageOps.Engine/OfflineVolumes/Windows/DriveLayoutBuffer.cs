@@ -27,6 +27,7 @@ internal static class DriveLayoutBuffer
     public const int EntryMbrTypeOffset = 32;
     public const int EntryMbrRecognizedOffset = 34;
     public const int EntryGptTypeOffset = 32;
+    public const int EntryGptAttributesOffset = 64;
 
     /// <summary>GPT allows 128 entries by default; anything beyond this is not a layout to trust.</summary>
     public const int MaxPartitions = 4096;
@@ -61,7 +62,8 @@ internal static class DriveLayoutBuffer
                 BinaryPrimitives.ReadInt64LittleEndian(entry.Slice(EntryLengthOffset)),
                 entry[EntryMbrTypeOffset],
                 entry[EntryMbrRecognizedOffset] != 0,
-                entryStyle == DiskPartitionStyle.Gpt ? new Guid(entry.Slice(EntryGptTypeOffset, 16).ToArray()) : Guid.Empty));
+                entryStyle == DiskPartitionStyle.Gpt ? new Guid(entry.Slice(EntryGptTypeOffset, 16).ToArray()) : Guid.Empty,
+                entryStyle == DiskPartitionStyle.Gpt ? BinaryPrimitives.ReadUInt64LittleEndian(entry.Slice(EntryGptAttributesOffset)) : 0));
         }
 
         return (style, entries);

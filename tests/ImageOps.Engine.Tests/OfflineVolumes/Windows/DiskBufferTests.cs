@@ -58,6 +58,7 @@ public class DiskBufferTests
     {
         var gpt = Compute(new[] { Guid("PartitionType"), Guid("PartitionId"), Int64("Attributes"), new CMember("Name", 72, 2) }, pack: 8);
         Assert.Equal(112, gpt.Size);
+        Assert.Equal(32, gpt.Offsets["Attributes"]);
         var entry = Compute(new[] { Dword("PartitionStyle"), Int64("StartingOffset"), Int64("PartitionLength"), Dword("PartitionNumber"), Byte("RewritePartition"), Byte("IsServicePartition"), new CMember("Union", gpt.Size, 8) }, pack: 8);
         Assert.Equal(144, entry.Size);
         Assert.Equal((8, 16, 24, 32), (entry.Offsets["StartingOffset"], entry.Offsets["PartitionLength"], entry.Offsets["PartitionNumber"], entry.Offsets["Union"]));
@@ -72,20 +73,22 @@ public class DiskBufferTests
     }
 
     [Fact]
-    public void A_GPT_layout_expects_volumes_for_every_entry_but_the_reserved_one()
+    public void A_GPT_layout_expects_volumes_for_every_entry_but_the_reserved_and_hidden_ones()
     {
         var buffer = GptLayout(
-            (EspType, 1L << 20, 100L << 20),
-            (MsrType, 101L << 20, 16L << 20),
-            (BasicDataType, 117L << 20, 40L << 30),
-            (RecoveryType, 41L << 30, 600L << 20));
+            (EspType, 1L << 20, 100L << 20, 0),
+            (MsrType, 101L << 20, 16L << 20, 0),
+            (BasicDataType, 117L << 20, 40L << 30, 0),
+            (RecoveryType, 41L << 30, 600L << 20, 0x8000000000000001UL),
+            (BasicDataType, 42L << 30, 1L << 30, 0x4000000000000000UL));
 
         var (style, partitions) = DriveLayoutBuffer.Parse(buffer);
 
         Assert.Equal(DiskPartitionStyle.Gpt, style);
-        Assert.Equal(new[] { 1, 2, 3, 4 }, partitions.Select(p => p.Number));
-        Assert.Equal(new[] { EspType, MsrType, BasicDataType, RecoveryType }, partitions.Select(p => p.GptType));
-        Assert.Equal(new[] { true, false, true, true }, partitions.Select(p => p.ExpectsVolume));
+        Assert.Equal(new[] { 1, 2, 3, 4, 5 }, partitions.Select(p => p.Number));
+        Assert.Equal(new[] { EspType, MsrType, BasicDataType, RecoveryType, BasicDataType }, partitions.Select(p => p.GptType));
+        Assert.Equal(0x8000000000000001UL, partitions[3].GptAttributes);
+        Assert.Equal(new[] { true, false, true, true, false }, partitions.Select(p => p.ExpectsVolume));
         Assert.Equal(117L << 20, partitions[2].Offset);
         Assert.Equal(40L << 30, partitions[2].Length);
     }
@@ -142,7 +145,7 @@ public class DiskBufferTests
         BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(at + 16), length);
     }
 
-    private static byte[] GptLayout(params (Guid Type, long Offset, long Length)[] partitions)
+    private static byte[] GptLayout(params (Guid Type, long Offset, long Length, ulong Attributes)[] partitions)
     {
         var buffer = new byte[48 + (partitions.Length * 144)];
         BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(0), 1);
@@ -156,6 +159,7 @@ public class DiskBufferTests
             BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(at + 24), (uint)(i + 1));
             partitions[i].Type.ToByteArray().CopyTo(buffer, at + 32);
             System.Guid.NewGuid().ToByteArray().CopyTo(buffer, at + 48);
+            BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(at + 64), partitions[i].Attributes);
         }
 
         return buffer;
