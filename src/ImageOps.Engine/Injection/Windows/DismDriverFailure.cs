@@ -1,6 +1,9 @@
 namespace ImageOps.Engine.Injection.Windows;
 
-/// <summary>Why DISM refused one driver package, classified from its HRESULT (see <see cref="DismDriverResult"/>).</summary>
+/// <summary>
+/// Why DISM refused one driver package, classified from its HRESULT (see <see cref="DismDriverResult"/>).
+/// Not yet exercised on Windows: the codes come from the headers, not from observed DISM runs.
+/// </summary>
 public enum DismDriverFailure
 {
     /// <summary>The package was added.</summary>

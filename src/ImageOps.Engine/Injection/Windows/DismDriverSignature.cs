@@ -1,6 +1,6 @@
 namespace ImageOps.Engine.Injection.Windows;
 
-/// <summary>The signature status DISM reports for a driver package (dismapi.h <c>DismDriverSignature</c>).</summary>
+/// <summary>The signature status DISM reports for a driver package (dismapi.h <c>DismDriverSignature</c>; not yet exercised on Windows).</summary>
 public enum DismDriverSignature
 {
     /// <summary>DismDriverSignatureUnknown (0).</summary>

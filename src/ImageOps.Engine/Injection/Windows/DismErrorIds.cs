@@ -2,8 +2,8 @@ namespace ImageOps.Engine.Injection.Windows;
 
 /// <summary>
 /// The stable error ids of the DISM driver-servicing backend (<see cref="DismDriverServicing"/>), thrown or
-/// carried by <see cref="DismDriverResult.ErrorId"/> for a per-driver failure. Scripts match on them, so
-/// they never change once published.
+/// carried by <see cref="DismDriverResult.ErrorId"/> for a per-driver failure; not yet exercised on
+/// Windows. Scripts match on them, so they never change once published.
 /// </summary>
 public static class DismErrorIds
 {
@@ -32,7 +32,7 @@ public static class DismErrorIds
     public const string DriverPackageNotApplicable = "DriverPackageNotApplicable";
 
     /// <summary>The INF, or a file it names, was not found.</summary>
-    public const string DriverPackageNotFound = "DriverPackageNotFound";
+    public const string DriverPackageFileNotFound = "DriverPackageFileNotFound";
 
     /// <summary>Access to the package was denied.</summary>
     public const string DriverPackageAccessDenied = "DriverPackageAccessDenied";

@@ -101,7 +101,7 @@ internal static class DismErrors
     public static string ErrorIdFor(DismDriverFailure failure) => failure switch
     {
         DismDriverFailure.NotApplicable => DismErrorIds.DriverPackageNotApplicable,
-        DismDriverFailure.FileNotFound => DismErrorIds.DriverPackageNotFound,
+        DismDriverFailure.FileNotFound => DismErrorIds.DriverPackageFileNotFound,
         DismDriverFailure.AccessDenied => DismErrorIds.DriverPackageAccessDenied,
         DismDriverFailure.InvalidPackage => DismErrorIds.DriverPackageInvalid,
         DismDriverFailure.SignatureRejected => DismErrorIds.DriverPackageSignatureRejected,

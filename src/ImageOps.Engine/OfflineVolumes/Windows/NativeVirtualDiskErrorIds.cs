@@ -2,7 +2,8 @@ namespace ImageOps.Engine.OfflineVolumes.Windows;
 
 /// <summary>
 /// The stable error ids of the Windows attach backend (<see cref="NativeVirtualDisk"/>,
-/// <see cref="VolumeMountPoint"/>). Scripts match on them, so they never change once published.
+/// <see cref="VolumeMountPoint"/>; not yet exercised on Windows). Scripts match on them, so they never
+/// change once published.
 /// </summary>
 public static class NativeVirtualDiskErrorIds
 {

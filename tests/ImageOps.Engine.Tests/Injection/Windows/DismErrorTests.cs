@@ -7,9 +7,9 @@ public class DismErrorTests
 {
     [Theory]
     [InlineData(0x800F081Eu, DismDriverFailure.NotApplicable, "DriverPackageNotApplicable")]
-    [InlineData(0x80070002u, DismDriverFailure.FileNotFound, "DriverPackageNotFound")]
-    [InlineData(0x80070003u, DismDriverFailure.FileNotFound, "DriverPackageNotFound")]
-    [InlineData(0x800F020Au, DismDriverFailure.FileNotFound, "DriverPackageNotFound")]
+    [InlineData(0x80070002u, DismDriverFailure.FileNotFound, "DriverPackageFileNotFound")]
+    [InlineData(0x80070003u, DismDriverFailure.FileNotFound, "DriverPackageFileNotFound")]
+    [InlineData(0x800F020Au, DismDriverFailure.FileNotFound, "DriverPackageFileNotFound")]
     [InlineData(0x80070005u, DismDriverFailure.AccessDenied, "DriverPackageAccessDenied")]
     [InlineData(0x800F0003u, DismDriverFailure.InvalidPackage, "DriverPackageInvalid")]
     [InlineData(0x800F0100u, DismDriverFailure.InvalidPackage, "DriverPackageInvalid")]
