@@ -11,8 +11,10 @@ switch (suite)
 {
     case "disks":
         return new DiskConversionBench(work, args).Run();
+    case "capture":
+        return new CaptureBench(work, args).Run();
     default:
-        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks.");
+        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks, capture.");
         return 2;
 }
 

@@ -99,18 +99,27 @@ internal static class DiskCapturer
 
         if (storage is { IsBlockDevice: true })
         {
-            if (request.SourceFormat is { } declared && declared != DiskFormat.Raw)
-            {
-                storage.Dispose();
-                throw new InvalidRequestException(ErrorIds.InvalidArgument, $"'{path}' is a block device, which is captured as raw; drop the source format {declared}.", path);
-            }
-
             isDevice = true;
-            return DiskFormats.Open(storage, new DiskOpenOptions { Format = DiskFormat.Raw });
+            return OpenDevice(storage, request.SourceFormat);
         }
 
         storage?.Dispose();
         return opener.Open(path, format: request.SourceFormat);
+    }
+
+    /// <summary>
+    /// A block device as a raw disk: never probed, so content that looks like a qcow2 or VHD header (and
+    /// names a backing file) cannot choose what is opened. Owns <paramref name="storage"/>.
+    /// </summary>
+    internal static VirtualDisk OpenDevice(IBlockStorage storage, DiskFormat? declared)
+    {
+        if (declared is { } format && format != DiskFormat.Raw)
+        {
+            storage.Dispose();
+            throw new InvalidRequestException(ErrorIds.InvalidArgument, $"'{storage.Name}' is a block device, which is captured as raw; drop the source format {format}.", storage.Name);
+        }
+
+        return DiskFormats.Open(storage, new DiskOpenOptions { Format = DiskFormat.Raw });
     }
 
     /// <summary>The window to capture, the partitions in it, and the NTFS volumes whose free clusters are left out.</summary>

@@ -6,6 +6,7 @@ using ImageOps.Engine.Disks;
 using ImageOps.Engine.OfflineVolumes;
 using ImageOps.Engine.Samples;
 using ImageOps.Formats.Disks;
+using ImageOps.Formats.Disks.Storage;
 using ImageOps.Formats.Ntfs;
 using ImageOps.Formats.Partitions;
 using ImageOps.Tests;
@@ -246,5 +247,22 @@ public class CaptureLayoutTests
 
             offset += length;
         }
+    }
+}
+
+/// <summary>A block device is read as raw whatever its content says (no loop device here: a regular file stands in).</summary>
+public class CaptureDeviceTests
+{
+    [SkippableFact]
+    public void A_device_holding_a_qcow2_header_is_read_raw_not_probed()
+    {
+        using var folder = new TempFolder("capture-device");
+        var path = folder.Combine("device-like.qcow2");
+        QemuImg.Create("qcow2", path, 64L << 20);
+        using var disk = Engine.Disks.Operations.DiskCapturer.OpenDevice(FileBlockStorage.Open(path, writable: false), null);
+        Assert.Equal(DiskFormat.Raw, disk.Format);
+        Assert.Equal(new FileInfo(path).Length, disk.Capacity);
+        var refused = Assert.Throws<InvalidRequestException>(() => Engine.Disks.Operations.DiskCapturer.OpenDevice(FileBlockStorage.Open(path, writable: false), DiskFormat.Qcow2));
+        Assert.Equal(ErrorIds.InvalidArgument, refused.ErrorId);
     }
 }
