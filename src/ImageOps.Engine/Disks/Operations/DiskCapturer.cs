@@ -223,9 +223,10 @@ internal static class DiskCapturer
             {
                 reason = "the volume is marked dirty (Windows was not shut down cleanly, or chkdsk is due), so its $Bitmap may not be current";
             }
-            else if (!bitmap.IsAllocated(0))
+            else if (!bitmap.IsAllocated(0) || !InUse(bitmap, ntfs.BootSector.MftCluster) || !InUse(bitmap, ntfs.BootSector.MftMirrorCluster))
             {
-                reason = "its $Bitmap does not mark the boot sector's cluster in use, so it cannot be trusted";
+                // A bitmap that frees the boot sector or the MFT would make an unreadable image.
+                reason = "its $Bitmap does not mark the boot sector, $MFT and $MFTMirr in use, so it cannot be trusted";
             }
             else
             {
@@ -245,6 +246,9 @@ internal static class DiskCapturer
         context.Log.Warning($"{what}: {volume.Reason}.");
         return (volume, null);
     }
+
+    private static bool InUse(NtfsClusterBitmap bitmap, long cluster)
+        => cluster >= 0 && cluster < bitmap.ClusterCount && bitmap.IsAllocated(cluster);
 
     private sealed class CaptureLayout
     {

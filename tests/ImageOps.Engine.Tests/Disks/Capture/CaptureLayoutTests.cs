@@ -251,6 +251,7 @@ public class CaptureLayoutTests
 }
 
 /// <summary>A block device is read as raw whatever its content says (no loop device here: a regular file stands in).</summary>
+[Collection(CaptureCollection.Name)]
 public class CaptureDeviceTests
 {
     [SkippableFact]
