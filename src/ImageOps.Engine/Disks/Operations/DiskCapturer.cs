@@ -161,13 +161,17 @@ internal static class DiskCapturer
             {
                 table = PartitionTable.Read(source);
             }
-            catch (CorruptImageException ex)
+            catch (CorruptImageException ex) when (request.UsedOnly)
             {
                 // Without a table nothing is known to be free: every sector is copied.
                 context.Log.Warning($"The partition table of '{source.Path}' cannot be read ({ex.Message}); the disk is captured sector by sector.");
             }
+            catch (CorruptImageException ex)
+            {
+                context.Log.Verbose($"The partition table of '{source.Path}' cannot be read ({ex.Message}); partitions are not listed.");
+            }
 
-            foreach (var problem in table?.Problems ?? Array.Empty<string>())
+            foreach (var problem in request.UsedOnly ? table?.Problems ?? Array.Empty<string>() : Array.Empty<string>())
             {
                 context.Log.Warning($"'{source.Path}': {problem} Areas outside valid partitions are captured sector by sector.");
             }
@@ -194,6 +198,8 @@ internal static class DiskCapturer
             }
         }
 
+        // Partition numbers need not follow the order on disk (a GPT entry 1 may lie last); the view walks regions by offset.
+        layout.Regions.Sort((a, b) => a.Start.CompareTo(b.Start));
         return layout;
     }
 

@@ -133,6 +133,44 @@ public class CaptureLayoutTests
     }
 
     [SkippableFact]
+    public void Partitions_numbered_out_of_disk_order_are_each_captured_used_only()
+    {
+        _fixture.Require();
+        var folder = _fixture.NewFolder();
+        var path = Path.Combine(folder, "reversed.raw");
+        const long size = 52 * Mib, length = 24 * Mib, early = Mib, late = 26 * Mib;
+        var fills = new VolumeFillResult[2];
+        using (var disk = NewRaw(path, size))
+        {
+            // Entry 1 describes the later partition, entry 2 the earlier one.
+            var mbr = new byte[512];
+            Entry(mbr, 0, 0x07, late, length);
+            Entry(mbr, 1, 0x07, early, length);
+            mbr[510] = 0x55;
+            mbr[511] = 0xAA;
+            disk.Write(0, mbr);
+            var i = 0;
+            foreach (var start in new[] { late, early })
+            {
+                NtfsVolumeFormatter.Format(disk, start, length);
+                using var volume = Ntfs3gVolume.Open(disk, start, length);
+                fills[i] = SampleVolumeFiller.Fill(volume, new VolumeFillOptions { TargetBytes = 6 * Mib, LargeFileBytes = 2 * Mib, DeletedBytes = 3 * Mib, Seed = 40 + i });
+                i++;
+            }
+        }
+
+        var output = Path.Combine(folder, "reversed.vhdx");
+        var result = new DiskFileService().Capture(new CaptureRequest { SourcePath = path, DestinationPath = output, Format = DiskFormat.Vhdx, UsedOnly = true });
+
+        Assert.All(result.Volumes, v => Assert.Equal(CaptureMethod.UsedClusters, v.Method));
+        Assert.Equal(new long[] { late, early }, result.Volumes.Select(v => v.OffsetBytes).ToArray());
+        using var image = DiskFormats.Open(output);
+        CaptureChecks.FilesEqual(image, late, length, fills[0]);
+        CaptureChecks.FilesEqual(image, early, length, fills[1]);
+        Assert.Equal(0, CaptureChecks.StaleMarkers(image, 0, size));
+    }
+
+    [SkippableFact]
     public void A_volume_marked_dirty_is_copied_by_sector_with_a_warning()
     {
         _fixture.Require();
