@@ -11,6 +11,8 @@ switch (suite)
 {
     case "disks":
         return new DiskConversionBench(work, args).Run();
+    case "capture":
+        return new CaptureBench(work, args).Run();
     case "drivers":
         return DriverBench.Run(
             count: int.TryParse(Option(args, "--count"), out var n) ? n : 10_000,
@@ -18,7 +20,7 @@ switch (suite)
             work: Option(args, "--work"),
             keep: Array.IndexOf(args, "--keep") >= 0);
     default:
-        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks, drivers.");
+        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks, capture, drivers.");
         return 2;
 }
 
