@@ -1,6 +1,8 @@
 using System;
 using System.IO;
 
+using ImageOps.Engine.Platform;
+
 namespace ImageOps.Engine.Storage;
 
 /// <summary>
@@ -54,13 +56,8 @@ public static class AtomicFile
             FaultInjection.At("atomic:rename");
             if (createOnly)
             {
-                try
-                {
-                    // No-replace move: on Unix .NET links then unlinks, on Windows MoveFile fails if the
-                    // target exists; either way exactly one concurrent creator wins.
-                    File.Move(temp, path);
-                }
-                catch (IOException) when (File.Exists(path))
+                // Exactly one concurrent creator wins the name (File.Move would not promise that on Unix).
+                if (!NoReplaceMove.TryMove(temp, path))
                 {
                     TryDelete(temp);
                     return false;

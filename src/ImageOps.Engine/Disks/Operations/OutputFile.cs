@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using ImageOps.Engine.Platform;
 using ImageOps.Engine.Storage;
 
 namespace ImageOps.Engine.Disks.Operations;
@@ -41,18 +42,18 @@ internal sealed class OutputFile : IDisposable
     /// <summary>Renames the finished temp file into place (replacing the old file atomically when allowed).</summary>
     public void Commit()
     {
-        if (File.Exists(Destination))
+        if (NoReplaceMove.TryMove(TempPath, Destination))
         {
-            if (!Overwrite)
-            {
-                throw new ObjectExistsException("DiskFileExists", $"'{Destination}' appeared while it was being written; the new image was discarded.", Destination);
-            }
-
+            // The name was free.
+        }
+        else if (Overwrite)
+        {
             File.Replace(TempPath, Destination, null);
         }
         else
         {
-            File.Move(TempPath, Destination);
+            // Never rename over a file that appeared meanwhile: without -Force it is not ours to replace.
+            throw new ObjectExistsException("DiskFileExists", $"'{Destination}' appeared while it was being written; the new image was discarded.", Destination);
         }
 
         _committed = true;

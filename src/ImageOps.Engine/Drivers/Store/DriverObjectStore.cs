@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Security.Cryptography;
 using System.Threading;
+using ImageOps.Engine.Platform;
 using ImageOps.Engine.Storage;
 
 namespace ImageOps.Engine.Drivers;
@@ -106,25 +107,14 @@ internal sealed class DriverObjectStore
                     "'" + sourcePath + "' changed while it was being imported (its SHA-256 went from " + sha256 + " to " + copied + "); import it again from a copy nobody writes to.", sourcePath);
             }
 
-            for (var attempt = 0; ; attempt++)
+            if (NoReplaceMove.TryMove(temp, target))
             {
-                try
-                {
-                    File.Move(temp, target);
-                    return true;
-                }
-                catch (IOException) when (attempt < 3)
-                {
-                    if (File.Exists(target))
-                    {
-                        // Another import stored the same content first: same bytes, nothing to do.
-                        TryDelete(temp);
-                        return false;
-                    }
-
-                    // The object was there when the move failed and a removal collected it since: move again.
-                }
+                return true;
             }
+
+            // Another import stored the same content first: same bytes, nothing to do.
+            TryDelete(temp);
+            return false;
         }
         catch
         {
