@@ -5,7 +5,7 @@ namespace ImageOps.Formats.Disks;
 /// <summary>
 /// Fills a new disk front to back: the conversion fast path. The engine reads the source in chunks of
 /// <see cref="ChunkSize"/>, skips all-zero ones, lets worker threads call <see cref="Transform"/>
-/// (compression) in parallel, then calls <see cref="Write"/> in ascending offset order on one thread,
+/// (compression) in parallel, then calls <see cref="Write(long, ReadOnlySpan{byte}, bool)"/> in ascending offset order on one thread,
 /// and finally <see cref="Complete"/>. A writer never has to revisit data, so formats can place
 /// metadata (BAT, L1/L2 tables, grain tables) once, at the end.
 /// </summary>
@@ -34,8 +34,15 @@ public abstract class DiskWriter : IDisposable
     public abstract void Write(long offset, ReadOnlySpan<byte> payload, bool transformed);
 
     /// <summary>
+    /// Stores one untransformed chunk like <see cref="Write(long, ReadOnlySpan{byte}, bool)"/>, told which
+    /// pieces of it hold non-zero bytes (the others are zeros): writers that leave zeros as holes or
+    /// unallocated clusters use it instead of scanning the chunk again.
+    /// </summary>
+    public virtual void Write(long offset, ReadOnlySpan<byte> payload, ChunkPieces pieces) => Write(offset, payload, transformed: false);
+
+    /// <summary>
     /// Records that [offset, offset+length) reads as zeros even over a parent (differencing output);
-    /// chunk-aligned, ascending with <see cref="Write"/>. Ranges never written nor zeroed stay unallocated.
+    /// chunk-aligned, ascending with <see cref="Write(long, ReadOnlySpan{byte}, bool)"/>. Ranges never written nor zeroed stay unallocated.
     /// </summary>
     public abstract void WriteZeros(long offset, long length);
 

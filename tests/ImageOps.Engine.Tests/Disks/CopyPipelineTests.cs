@@ -114,6 +114,26 @@ public class CopyPipelineTests
     }
 
     [Fact]
+    public void Only_the_data_extents_are_read_and_the_writer_learns_which_pieces_hold_data()
+    {
+        // 4 MiB with data in two 4 KiB clusters; everything else must never be read (it returns 0xEE,
+        // which would show in the output) and the writer is told the only non-zero 64 KiB pieces.
+        using var source = new SparseProbeDisk(4 << 20, (3 * C, 0x11), ((2L << 20) + (12 * 65536) - 2048, 0x22));
+        var writer = new RecordingWriter(source.Capacity, 1 << 20);
+        var plan = CopyPlan.Flatten(source, 1 << 20, out var dataBytes);
+        new CopyPipeline(source, writer, 2, false).Run(plan, dataBytes, "test", OperationContext.None);
+
+        Assert.Equal(2L * C, source.BytesRead);
+        var expected = new byte[source.Capacity];
+        expected.AsSpan(3 * C, C).Fill(0x11);
+        expected.AsSpan((2 << 20) + (12 * 65536) - 2048, C).Fill(0x22);
+        Assert.Equal(expected, writer.Content);
+        Assert.Equal(new[] { 0L, 2L << 20 }, writer.Pieces.Keys.OrderBy(k => k).ToArray());
+        Assert.Equal(1UL, writer.Pieces[0].Mask);
+        Assert.Equal((1UL << 11) | (1UL << 12), writer.Pieces[2L << 20].Mask);
+    }
+
+    [Fact]
     public void Cancellation_stops_within_a_batch_and_joins_the_workers()
     {
         using var source = RandomChain(7, 20000);
@@ -166,6 +186,79 @@ public class CopyPipelineTests
         public SyncProgress(Action<OperationProgress> report) => _report = report;
 
         public void Report(OperationProgress value) => _report(value);
+    }
+
+    /// <summary>Reads 0xEE outside its data extents, and counts the bytes it is asked for.</summary>
+    private sealed class SparseProbeDisk : VirtualDisk
+    {
+        private readonly long _capacity;
+        private readonly (long Offset, byte Value)[] _extents;
+        private long _read;
+
+        public SparseProbeDisk(long capacity, params (long Offset, byte Value)[] extents)
+            : base(new ImageOps.Formats.Disks.Storage.MemoryBlockStorage())
+        {
+            _capacity = capacity;
+            _extents = extents;
+        }
+
+        public long BytesRead => Interlocked.Read(ref _read);
+
+        public override DiskFormat Format => DiskFormat.Raw;
+
+        public override DiskVariant Variant => DiskVariant.Dynamic;
+
+        public override long Capacity => _capacity;
+
+        public override int ClusterSize => 512;
+
+        public override bool CanWrite => false;
+
+        protected override void ReadCore(long offset, Span<byte> buffer)
+        {
+            Interlocked.Add(ref _read, buffer.Length);
+            for (var i = 0; i < buffer.Length; i++)
+            {
+                var at = offset + i;
+                buffer[i] = 0xEE;
+                foreach (var (start, value) in _extents)
+                {
+                    if (at >= start && at < start + C)
+                    {
+                        buffer[i] = value;
+                    }
+                }
+            }
+        }
+
+        protected override void WriteCore(long offset, ReadOnlySpan<byte> data) => throw new NotSupportedException();
+
+        protected override System.Collections.Generic.IEnumerable<AllocationRange> GetAllocationCore(long offset, long length)
+        {
+            var position = offset;
+            foreach (var (start, _) in _extents.OrderBy(e => e.Offset))
+            {
+                var from = Math.Max(start, offset);
+                var to = Math.Min(start + C, offset + length);
+                if (to <= from)
+                {
+                    continue;
+                }
+
+                if (from > position)
+                {
+                    yield return new AllocationRange(position, from - position, AllocationKind.Unallocated);
+                }
+
+                yield return new AllocationRange(from, to - from, AllocationKind.Data);
+                position = to;
+            }
+
+            if (position < offset + length)
+            {
+                yield return new AllocationRange(position, offset + length - position, AllocationKind.Unallocated);
+            }
+        }
     }
 
     private sealed class FailingDisk : VirtualDisk

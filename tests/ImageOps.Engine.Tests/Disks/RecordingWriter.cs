@@ -24,6 +24,9 @@ internal sealed class RecordingWriter : DiskWriter
 
     public List<(long Offset, long Length)> Zeros { get; } = new();
 
+    /// <summary>The piece masks the pipeline passed with untransformed chunks, by chunk offset.</summary>
+    public Dictionary<long, ChunkPieces> Pieces { get; } = new();
+
     public int Transforms;
 
     public Action<long>? OnWrite { get; set; }
@@ -69,6 +72,14 @@ internal sealed class RecordingWriter : DiskWriter
         }
 
         OnWrite?.Invoke(offset);
+    }
+
+    public override void Write(long offset, ReadOnlySpan<byte> payload, ChunkPieces pieces)
+    {
+        // The mask must tell the truth about every piece, or writers would drop data.
+        Assert.Equal(ChunkPieces.Scan(payload).Mask, pieces.Mask);
+        Pieces[offset] = pieces;
+        Write(offset, payload, transformed: false);
     }
 
     public override void WriteZeros(long offset, long length)

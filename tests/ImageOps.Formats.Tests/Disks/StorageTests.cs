@@ -37,7 +37,7 @@ public class StorageTests
     }
 
     [Fact]
-    public void Sparse_writes_leave_zero_runs_as_holes_and_store_every_data_byte()
+    public void Sparse_writes_leave_zero_pieces_as_holes_and_store_every_data_byte()
     {
         using var dir = new TempFolder();
         var path = dir.Combine("sparse.bin");
@@ -50,7 +50,7 @@ public class StorageTests
         random.NextBytes(payload.AsSpan(payload.Length - (128 << 10)));
         using (var storage = FileBlockStorage.Create(path))
         {
-            storage.WriteSkippingZeros(1 << 20, payload);
+            storage.WritePieces(1 << 20, payload, ChunkPieces.Scan(payload));
             storage.SetLength((1 << 20) + payload.Length + (1 << 20));
         }
 

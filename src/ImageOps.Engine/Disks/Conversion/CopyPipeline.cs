@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Threading;
 using ImageOps.Formats.Disks;
+using ImageOps.Formats.Disks.Chains;
 
 namespace ImageOps.Engine.Disks.Conversion;
 
@@ -206,8 +207,21 @@ internal sealed class CopyPipeline
             return;
         }
 
+        // Only the ranges the allocation map calls data are read; the rest of the buffer is cleared
+        // here rather than read from holes (which the kernel would fill with zeros and cache).
         batch.Data = ArrayPool<byte>.Shared.Rent(batch.Length);
-        _source.Read(batch.Offset, batch.Data.AsSpan(0, batch.Length));
+        var buffer = batch.Data.AsSpan(0, batch.Length);
+        var cleared = 0;
+        foreach (var (start, length) in batch.Extents)
+        {
+            var at = (int)(start - batch.Offset);
+            buffer.Slice(cleared, at - cleared).Clear();
+            _source.Read(start, buffer.Slice(at, length));
+            cleared = at + length;
+        }
+
+        buffer.Slice(cleared).Clear();
+        var extent = 0;
         for (var i = 0; i < batch.Chunks.Count; i++)
         {
             var c = batch.Chunks[i];
@@ -216,8 +230,10 @@ internal sealed class CopyPipeline
                 continue;
             }
 
-            var data = batch.Data.AsSpan((int)(c.Offset - batch.Offset), c.Length);
-            if (ZeroDetector.IsAllZero(data))
+            var at = (int)(c.Offset - batch.Offset);
+            var data = buffer.Slice(at, c.Length);
+            c.Pieces = ScanPieces(data, c.Offset, batch.Extents, ref extent);
+            if (c.Pieces.IsEmpty)
             {
                 c.Kind = _zeroChunksHideParent ? CopyKind.Zero : CopyKind.Skip;
             }
@@ -236,6 +252,33 @@ internal sealed class CopyPipeline
         }
     }
 
+    /// <summary>
+    /// Which pieces of a chunk hold non-zero bytes, scanning only pieces that overlap a data extent
+    /// (<paramref name="extent"/> advances through the batch's ascending extents).
+    /// </summary>
+    private static ChunkPieces ScanPieces(ReadOnlySpan<byte> data, long offset, List<(long Start, int Length)> extents, ref int extent)
+    {
+        var size = ChunkPieces.PieceSizeFor(data.Length);
+        var mask = 0UL;
+        for (var p = 0; p * size < data.Length; p++)
+        {
+            var from = offset + ((long)p * size);
+            var to = from + Math.Min(size, data.Length - (p * size));
+            while (extent < extents.Count && extents[extent].Start + extents[extent].Length <= from)
+            {
+                extent++;
+            }
+
+            if (extent < extents.Count && extents[extent].Start < to
+                && !ZeroDetector.IsAllZero(data.Slice(p * size, (int)(to - from))))
+            {
+                mask |= 1UL << p;
+            }
+        }
+
+        return new ChunkPieces(size, mask);
+    }
+
     private void Commit(Batch batch)
     {
         foreach (var c in batch.Chunks)
@@ -249,7 +292,7 @@ internal sealed class CopyPipeline
                     }
                     else
                     {
-                        _writer.Write(c.Offset, batch.Data!.AsSpan((int)(c.Offset - batch.Offset), c.Length), transformed: false);
+                        _writer.Write(c.Offset, batch.Data!.AsSpan((int)(c.Offset - batch.Offset), c.Length), c.Pieces);
                     }
 
                     BytesWritten += c.Length;
@@ -263,8 +306,12 @@ internal sealed class CopyPipeline
         }
     }
 
-    /// <summary>Groups chunk-aligned items into contiguous batches of at most <paramref name="batchChunks"/> chunks.</summary>
-    private static IEnumerable<Batch> Batches(IEnumerable<CopyItem> plan, int chunk, int batchChunks)
+    /// <summary>
+    /// Groups chunk-aligned items into contiguous batches of at most <paramref name="batchChunks"/> chunks,
+    /// each with the data extents of the whole chain inside it (the only bytes worth reading). Runs on one
+    /// thread at a time (under the pipeline's lock), so the allocation map is queried in order.
+    /// </summary>
+    private IEnumerable<Batch> Batches(IEnumerable<CopyItem> plan, int chunk, int batchChunks)
     {
         Batch? current = null;
         foreach (var item in plan)
@@ -275,7 +322,7 @@ internal sealed class CopyPipeline
                 var kind = item.Zero ? CopyKind.Zero : CopyKind.Data;
                 if (current is not null && (current.Chunks.Count >= batchChunks || current.Offset + current.Length != offset || (kind == CopyKind.Zero) != current.ZeroOnly))
                 {
-                    yield return current;
+                    yield return WithExtents(current);
                     current = null;
                 }
 
@@ -287,8 +334,45 @@ internal sealed class CopyPipeline
 
         if (current is not null)
         {
-            yield return current;
+            yield return WithExtents(current);
         }
+    }
+
+    private Batch WithExtents(Batch batch)
+    {
+        if (batch.ZeroOnly)
+        {
+            return batch;
+        }
+
+        // The flattened chain: a differencing output's chunk is copied whole, parent data included.
+        foreach (var range in ChainAllocation.Flatten(_source, batch.Offset, batch.Length))
+        {
+            if (range.Kind != AllocationKind.Data)
+            {
+                continue;
+            }
+
+            var start = Math.Max(range.Offset, batch.Offset);
+            var length = (int)(Math.Min(range.End, batch.Offset + batch.Length) - start);
+            if (length <= 0)
+            {
+                continue;
+            }
+
+            var count = batch.Extents.Count;
+            if (count > 0 && batch.Extents[count - 1].Start + batch.Extents[count - 1].Length >= start)
+            {
+                var last = batch.Extents[count - 1];
+                batch.Extents[count - 1] = (last.Start, (int)(Math.Max(last.Start + last.Length, start + length) - last.Start));
+            }
+            else
+            {
+                batch.Extents.Add((start, length));
+            }
+        }
+
+        return batch;
     }
 
     private enum CopyKind
@@ -305,6 +389,7 @@ internal sealed class CopyPipeline
         public CopyKind Kind;
         public byte[]? Transformed;
         public int TransformedLength;
+        public ChunkPieces Pieces;
     }
 
     private sealed class Batch
@@ -324,6 +409,9 @@ internal sealed class CopyPipeline
         public long Sequence { get; set; }
 
         public List<Chunk> Chunks { get; } = new();
+
+        /// <summary>Ascending, disjoint ranges of the batch that may hold data (the rest reads as zeros).</summary>
+        public List<(long Start, int Length)> Extents { get; } = new();
 
         public byte[]? Data { get; set; }
 

@@ -158,12 +158,21 @@ internal sealed class Qcow2Writer : DiskWriter
             return;
         }
 
+        Write(offset, payload, ChunkPieces.Scan(payload));
+    }
+
+    public override void Write(long offset, ReadOnlySpan<byte> payload, ChunkPieces pieces)
+    {
+        ThrowIfCompleted();
+        var cs = _layout.ClusterSize;
+        var vcluster = offset >> _layout.ClusterBits;
+
         // Plain data: runs of non-zero clusters are appended with one write each.
         var done = 0;
         while (done < payload.Length)
         {
             var n = Math.Min(cs, payload.Length - done);
-            if (ZeroDetector.IsAllZero(payload.Slice(done, n)))
+            if (pieces.IsZero(payload, done, n))
             {
                 ZeroClusterFound(vcluster + (done / cs));
                 done += n;
@@ -171,7 +180,7 @@ internal sealed class Qcow2Writer : DiskWriter
             }
 
             var runStart = done;
-            while (done < payload.Length && !ZeroDetector.IsAllZero(payload.Slice(done, Math.Min(cs, payload.Length - done))))
+            while (done < payload.Length && !pieces.IsZero(payload, done, Math.Min(cs, payload.Length - done)))
             {
                 done += Math.Min(cs, payload.Length - done);
             }

@@ -17,7 +17,10 @@ internal sealed class RawWriter : DiskWriter
 
     public override int ChunkSize => 1 << 20;
 
-    public override void Write(long offset, ReadOnlySpan<byte> payload, bool transformed) => _storage.WriteSkippingZeros(offset, payload);
+    public override void Write(long offset, ReadOnlySpan<byte> payload, bool transformed) => Write(offset, payload, ChunkPieces.Scan(payload));
+
+    // Zero pieces stay holes of the sparse file.
+    public override void Write(long offset, ReadOnlySpan<byte> payload, ChunkPieces pieces) => _storage.WritePieces(offset, payload, pieces);
 
     // A fresh file extended with SetLength reads as zeros already; raw has no parent to hide.
     public override void WriteZeros(long offset, long length)

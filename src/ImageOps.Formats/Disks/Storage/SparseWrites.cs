@@ -3,36 +3,35 @@ using System;
 namespace ImageOps.Formats.Disks.Storage;
 
 /// <summary>
-/// Writes into fresh, sparse storage without writing zeros: runs of zeros stay holes, which read as
-/// zeros and cost neither I/O nor disk space (qemu-img's -S does the same, at 4 KiB). Only for ranges
-/// never written before — a hole reads zero, old bytes would not.
+/// Writes into fresh, sparse storage without writing zeros: zero pieces stay holes, which read as zeros
+/// and cost neither I/O nor disk space (qemu-img's -S does the same). Only for ranges never written
+/// before — a hole reads zero, old bytes would not.
 /// </summary>
 public static class SparseWrites
 {
-    /// <summary>Zero runs shorter than this are written: a hole this size is worth its extra system call.</summary>
-    public const int Granularity = 64 * 1024;
-
-    /// <summary>Writes the non-zero runs of <paramref name="payload"/> at <paramref name="offset"/>, in as few writes as the data allows.</summary>
-    public static void WriteSkippingZeros(this IBlockStorage storage, long offset, ReadOnlySpan<byte> payload)
+    /// <summary>Writes the non-zero pieces of <paramref name="payload"/> at <paramref name="offset"/>, one write per run of them.</summary>
+    public static void WritePieces(this IBlockStorage storage, long offset, ReadOnlySpan<byte> payload, ChunkPieces pieces)
     {
+        var size = pieces.PieceSize;
         var runStart = -1;
-        for (var at = 0; at < payload.Length; at += Granularity)
+        for (var i = 0; ; i++)
         {
-            var zero = ZeroDetector.IsAllZero(payload.Slice(at, Math.Min(Granularity, payload.Length - at)));
-            if (!zero && runStart < 0)
+            var at = i * size;
+            var data = at < payload.Length && (pieces.Mask & (1UL << i)) != 0;
+            if (data && runStart < 0)
             {
                 runStart = at;
             }
-            else if (zero && runStart >= 0)
+            else if (!data && runStart >= 0)
             {
-                storage.WriteAt(offset + runStart, payload.Slice(runStart, at - runStart));
+                storage.WriteAt(offset + runStart, payload.Slice(runStart, Math.Min(at, payload.Length) - runStart));
                 runStart = -1;
             }
-        }
 
-        if (runStart >= 0)
-        {
-            storage.WriteAt(offset + runStart, payload.Slice(runStart));
+            if (at >= payload.Length)
+            {
+                return;
+            }
         }
     }
 }

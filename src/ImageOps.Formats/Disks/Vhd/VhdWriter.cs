@@ -66,29 +66,34 @@ internal sealed class VhdWriter : DiskWriter
 
     public override void Write(long offset, ReadOnlySpan<byte> payload, bool transformed)
     {
-        CheckChunk(offset, payload.Length);
         if (transformed)
         {
             throw new InvalidOperationException("A VHD stores chunks as they are; it never transforms them.");
         }
 
-        // Zeros need no storage outside a differencing disk (there they hide the parent). Real data
-        // fails this test in its first bytes, so the engine's own zero check is not paid twice.
-        if (!_differencing && ZeroDetector.IsAllZero(payload))
+        Write(offset, payload, ChunkPieces.Scan(payload));
+    }
+
+    public override void Write(long offset, ReadOnlySpan<byte> payload, ChunkPieces pieces)
+    {
+        CheckChunk(offset, payload.Length);
+
+        // Zeros need no storage outside a differencing disk (there they hide the parent).
+        if (!_differencing && pieces.IsEmpty)
         {
             return;
         }
 
         if (_layout is null)
         {
-            _storage.WriteSkippingZeros(offset, payload);
+            _storage.WritePieces(offset, payload, pieces);
             return;
         }
 
-        var inBlock = StartBlock(offset);
-        // Zero runs inside the block stay holes of the sparse file: they read as zeros, which is
+        // Zero pieces inside the block stay holes of the sparse file: they read as zeros, which is
         // what a present sector of zeros must read.
-        _storage.WriteSkippingZeros(_bitmapOffset + _layout.BitmapSize + inBlock, payload);
+        var inBlock = StartBlock(offset);
+        _storage.WritePieces(_bitmapOffset + _layout.BitmapSize + inBlock, payload, pieces);
         MarkStored(inBlock, payload.Length);
     }
 

@@ -78,12 +78,18 @@ internal sealed class VhdxWriter : DiskWriter
             throw new InvalidOperationException("The VHDX writer does not transform chunks.");
         }
 
+        Write(offset, payload, ChunkPieces.Scan(payload));
+    }
+
+    public override void Write(long offset, ReadOnlySpan<byte> payload, ChunkPieces pieces)
+    {
         CheckChunk(offset, payload.Length);
         var block = offset / _geometry.BlockSize;
         var blockOffset = Touch(block, offset - (block * _geometry.BlockSize), payload.Length, data: true);
         if (_storage is not null)
         {
-            _storage.WriteSkippingZeros(blockOffset + (offset - (block * _geometry.BlockSize)), payload);
+            // Zero pieces stay holes of the sparse file.
+            _storage.WritePieces(blockOffset + (offset - (block * _geometry.BlockSize)), payload, pieces);
         }
 
         _expected = offset + payload.Length;

@@ -42,7 +42,9 @@ internal sealed class VmdkSparseWriter : DiskWriter
 
     public override int ChunkSize { get; }
 
-    public override void Write(long offset, ReadOnlySpan<byte> payload, bool transformed)
+    public override void Write(long offset, ReadOnlySpan<byte> payload, bool transformed) => Write(offset, payload, ChunkPieces.Scan(payload));
+
+    public override void Write(long offset, ReadOnlySpan<byte> payload, ChunkPieces pieces)
     {
         CheckOrder(offset, payload.Length);
         var grains = (payload.Length + _grainBytes - 1) / _grainBytes;
@@ -56,7 +58,7 @@ internal sealed class VmdkSparseWriter : DiskWriter
                 grain = payload.Slice(i * _grainBytes, Math.Min(_grainBytes, payload.Length - i * _grainBytes));
 
                 // A zero grain of a delta disk must hide the parent: a zeroed entry, or zeros as data.
-                store = !ZeroDetector.IsAllZero(grain) || (_plan.Parent is not null && !_plan.ZeroedGrains);
+                store = !pieces.IsZero(payload, i * _grainBytes, grain.Length) || (_plan.Parent is not null && !_plan.ZeroedGrains);
                 if (!store && _plan.Parent is not null)
                 {
                     SetEntry(offset / _grainBytes + i, GrainTable.ZeroedGrain);
