@@ -23,8 +23,8 @@ public static class SampleInf
         Line("PnpLockdown=1");
         Line(string.Empty);
         Line("[Manufacturer]");
-        Line("%ProviderName%=Models,NTamd64,NTarm64,NTx86");
-        foreach (var decoration in new[] { "NTamd64", "NTarm64", "NTx86" })
+        Line("%ProviderName%=Models," + string.Join(",", driver.Decorations));
+        foreach (var decoration in driver.Decorations)
         {
             Line(string.Empty);
             Line("[Models." + decoration + "]");
