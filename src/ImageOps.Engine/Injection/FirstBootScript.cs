@@ -171,7 +171,7 @@ $ModernPnputil = @@MODERN@@
 $BootId = [Guid]::NewGuid().ToString()
 @@PACKAGES@@
 
-function ConvertTo-JsonText([string] $Text) {
+function Format-JsonString([string] $Text) {
     if ($null -eq $Text) { return 'null' }
     $builder = New-Object System.Text.StringBuilder
     [void]$builder.Append('""')
@@ -190,9 +190,9 @@ function Write-Result([string] $Kind, [string] $Folder, [string] $Inf, [int] $At
     $time = [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ', [Globalization.CultureInfo]::InvariantCulture)
     $code = 'null'
     if ($ExitCode -ne '') { $code = $ExitCode }
-    $line = '{""time"":' + (ConvertTo-JsonText $time) + ',""boot"":' + (ConvertTo-JsonText $BootId) + ',""event"":' + (ConvertTo-JsonText $Kind) +
-        ',""package"":' + (ConvertTo-JsonText $Folder) + ',""inf"":' + (ConvertTo-JsonText $Inf) + ',""attempt"":' + $Attempt +
-        ',""exitCode"":' + $code + ',""message"":' + (ConvertTo-JsonText $Message) + '}'
+    $line = '{""time"":' + (Format-JsonString $time) + ',""boot"":' + (Format-JsonString $BootId) + ',""event"":' + (Format-JsonString $Kind) +
+        ',""package"":' + (Format-JsonString $Folder) + ',""inf"":' + (Format-JsonString $Inf) + ',""attempt"":' + $Attempt +
+        ',""exitCode"":' + $code + ',""message"":' + (Format-JsonString $Message) + '}'
     try {
         [System.IO.File]::AppendAllText($LogPath, $line + ""`n"", (New-Object System.Text.UTF8Encoding($false)))
     }
