@@ -2,6 +2,7 @@ using System.CommandLine;
 using ImageOps.Cli.Commands.Demo;
 using ImageOps.Cli.Commands.Disk;
 using ImageOps.Cli.Commands.Driver;
+using ImageOps.Cli.Commands.Image;
 using ImageOps.Cli.Commands.Pool;
 using ImageOps.Cli.Commands.Profile;
 using ImageOps.Cli.Infrastructure;
@@ -19,6 +20,7 @@ internal static class CliApp
         root.Subcommands.Add(DiskCommand.Create());
         root.Subcommands.Add(DriverCommand.Create());
         root.Subcommands.Add(ProfileCommand.Create());
+        root.Subcommands.Add(ImageCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
