@@ -20,6 +20,7 @@
     # Explicit lists (never wildcards): a contract test checks CmdletsToExport against the assembly.
     CmdletsToExport      = @(
         'Add-DriverPackage'
+        'Add-ImageDriver'
         'Compare-DiskFile'
         'Convert-DiskFile'
         'Export-DriverPackage'
@@ -28,6 +29,7 @@
         'Get-DriverInf'
         'Get-DriverPackage'
         'Get-DriverProfile'
+        'Get-ImageDriver'
         'Get-ImagePool'
         'Measure-DiskFile'
         'Merge-DiskFile'
@@ -38,6 +40,7 @@
         'Register-ImagePool'
         'Remove-DriverPackage'
         'Remove-DriverProfile'
+        'Remove-ImageDriver'
         'Remove-ImagePool'
         'Resize-DiskFile'
         'Resolve-DriverSet'
