@@ -24,6 +24,7 @@ internal static class DemoCommand
         new PoolDemoStep(),
         new DiskDemoStep(),
         new DriverDemoStep(),
+        new InjectionDemoStep(),
     };
 
     public static Command Create()
