@@ -5,7 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using ImageOps.Cli.Commands.Demo;
+using ImageOps.Engine.Samples;
 using ImageOps.Engine;
 using ImageOps.Engine.Drivers;
 using ImageOps.Engine.Library;
@@ -30,10 +30,10 @@ internal static class DriverBench
 {
     private static readonly (string Class, string Guid, string Prefix, int Start)[] Classes =
     {
-        ("Net", SampleDriverInf.NetClass, "PCI\\VEN_{0:X4}&DEV_{1:X4}", 3),
-        ("SCSIAdapter", SampleDriverInf.ScsiClass, "PCI\\VEN_{0:X4}&DEV_{1:X4}", 0),
-        ("MEDIA", SampleDriverInf.MediaClass, "HDAUDIO\\FUNC_01&VEN_{0:X4}&DEV_{1:X4}", 3),
-        ("System", SampleDriverInf.SystemClass, "ACPI\\V{0:X3}{1:X4}", 3),
+        ("Net", SampleDriverPackage.NetClass, "PCI\\VEN_{0:X4}&DEV_{1:X4}", 3),
+        ("SCSIAdapter", SampleDriverPackage.ScsiClass, "PCI\\VEN_{0:X4}&DEV_{1:X4}", 0),
+        ("MEDIA", SampleDriverPackage.MediaClass, "HDAUDIO\\FUNC_01&VEN_{0:X4}&DEV_{1:X4}", 3),
+        ("System", SampleDriverPackage.SystemClass, "ACPI\\V{0:X3}{1:X4}", 3),
     };
 
     public static int Run(int count, string? corpus, string? work, bool keep)
@@ -91,7 +91,7 @@ internal static class DriverBench
                 {
                     var path = Path.Combine(folder, missing.Replace('/', Path.DirectorySeparatorChar));
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    File.WriteAllBytes(path, SampleDriverInf.Binary(missing, 16 * 1024));
+                    File.WriteAllBytes(path, SampleDriverPackage.Binary(missing, 16 * 1024));
                     standIns++;
                 }
             }
@@ -144,11 +144,11 @@ internal static class DriverBench
     }
 
     /// <summary>Package i: vendor i % 50, class by i % 4, 2 hardware ids, a shared co-installer per vendor, every 5th with a Windows 11 section too.</summary>
-    private static SampleDriverInf Sample(int i)
+    private static SampleDriverPackage Sample(int i)
     {
         var vendor = 0x1000 + (i % 50);
         var (cls, guid, prefix, start) = Classes[i % Classes.Length];
-        var sample = new SampleDriverInf("drv" + i.ToString("D5", CultureInfo.InvariantCulture) + ".inf", "Vendor" + (i % 50).ToString("D2", CultureInfo.InvariantCulture), cls, guid)
+        var sample = new SampleDriverPackage("drv" + i.ToString("D5", CultureInfo.InvariantCulture) + ".inf", "Vendor" + (i % 50).ToString("D2", CultureInfo.InvariantCulture), cls, guid)
         {
             Date = string.Format(CultureInfo.InvariantCulture, "{0:D2}/{1:D2}/{2}", 1 + (i % 12), 1 + (i % 28), 2018 + (i % 7)),
             Version = "1." + (i % 10).ToString(CultureInfo.InvariantCulture) + ".0." + i.ToString(CultureInfo.InvariantCulture),
@@ -162,7 +162,7 @@ internal static class DriverBench
             sample.Models("NTamd64.10.0...22000", string.Format(CultureInfo.InvariantCulture, prefix, vendor, i), string.Format(CultureInfo.InvariantCulture, prefix, vendor, i + 100_000), string.Format(CultureInfo.InvariantCulture, prefix, vendor, i + 200_000));
         }
 
-        sample.ExtraFiles["coinst" + (i % 50).ToString("D2", CultureInfo.InvariantCulture) + ".dll"] = SampleDriverInf.Binary("coinstaller" + (i % 50), 96 * 1024);
+        sample.ExtraFiles["coinst" + (i % 50).ToString("D2", CultureInfo.InvariantCulture) + ".dll"] = SampleDriverPackage.Binary("coinstaller" + (i % 50), 96 * 1024);
         return sample;
     }
 

@@ -18,6 +18,7 @@ internal static class CliApp
         GlobalOptions.AddTo(root);
         root.Subcommands.Add(PoolCommand.Create());
         root.Subcommands.Add(DiskCommand.Create());
+        root.Subcommands.Add(ImageCommand.Create());
         root.Subcommands.Add(DriverCommand.Create());
         root.Subcommands.Add(ProfileCommand.Create());
         root.Subcommands.Add(ImageCommand.Create());

@@ -26,6 +26,12 @@ public class DemoTests
         }
 
         Assert.True(File.Exists(Path.Combine(path, "library", "pools", "gold.json")));
+        if (External.Find("mkntfs") is not null)
+        {
+            // The inventory chapter: one inventory and the diff of two monthly images.
+            Assert.Contains("Windows 11 Pro (stored as 'Windows 10 Pro')", first.Out);
+            Assert.Contains("Build 26100.2314 -> 26100.2605; drivers: 1 added, 1 removed, 1 changed.", first.Out);
+        }
 
         var second = Cli.Run("demo", "--path", path);
         Assert.True(second.ExitCode == 0, second.Err);

@@ -12,19 +12,7 @@ public sealed class DiskVerbTests : System.IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string Raw(string name, long size, params (long Offset, byte Value, int Length)[] writes)
-    {
-        var path = _dir.Combine(name);
-        using var f = new FileStream(path, FileMode.CreateNew);
-        f.SetLength(size);
-        foreach (var (offset, value, length) in writes)
-        {
-            f.Position = offset;
-            f.Write(Enumerable.Repeat(value, length).ToArray());
-        }
-
-        return path;
-    }
+    private string Raw(string name, long size, params (long Offset, byte Value, int Length)[] writes) => _dir.SparseRaw(name, size, writes);
 
     [Fact]
     public void Info_reports_format_size_and_chain_as_json()

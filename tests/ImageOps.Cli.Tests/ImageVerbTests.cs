@@ -1,174 +1,161 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
-using System.Threading;
-using ImageOps.Engine.Disks;
-using ImageOps.Engine.Samples;
-using ImageOps.Formats.Disks;
 using ImageOps.Tests;
+using Newtonsoft.Json.Linq;
 
 namespace ImageOps.Cli.Tests;
 
-/// <summary><c>imageops image add-driver | drivers | remove-driver</c>, and a real process killed mid-injection.</summary>
-[Collection(ImageVerbCollection.Name)]
-public sealed class ImageVerbTests : IClassFixture<ImageVerbTests.Images>
+/// <summary>Two sample images made by <c>image create-sample</c> itself, once for the image verb tests.</summary>
+public sealed class SampleImages : IDisposable
 {
-    private readonly Images _images;
-
-    public ImageVerbTests(Images images) => _images = images;
-
-    [SkippableFact]
-    public void What_if_prints_the_plan_as_json_and_writes_nothing()
+    public SampleImages()
     {
-        var folder = _images.NewFolder();
-        var image = _images.Copy(folder);
-        var result = Cli.Run("image", "add-driver", image, "--driver", _images.StorageFolder, "--output", Path.Combine(folder, "r.qcow2"), "--what-if", "--json");
-        Assert.Equal(0, result.ExitCode);
-        Assert.True((bool)result.Json["canApply"]!);
-        Assert.Equal("Qcow2", (string)result.Json["resultFormat"]!);
-        Assert.Contains(result.Json["registryEdits"]!, e => (string?)e["key"] == @"DriverDatabase\DriverInfFiles\imageops_viostor.inf");
-        Assert.Single(Directory.GetFiles(folder));
-
-        var text = Cli.Run("image", "add-driver", image, "--driver", _images.StorageFolder, "--output", Path.Combine(folder, "r.qcow2"), "--what-if");
-        Assert.StartsWith("What if: Inject 1 package(s)", text.Out);
-    }
-
-    [SkippableFact]
-    public void Add_list_and_remove_through_the_cli()
-    {
-        var folder = _images.NewFolder();
-        var image = _images.Copy(folder);
-        var before = Sha256(image);
-        var added = Cli.Run("image", "add-driver", image, "-d", _images.StorageFolder, "-d", _images.NicFolder, "-o", Path.Combine(folder, "a.qcow2"), "--json");
-        Assert.True(added.ExitCode == 0, added.Err);
-        Assert.Equal(2, added.Json["packages"]!.Count());
-        Assert.Equal(before, Sha256(image));
-
-        var listed = Cli.Run("image", "drivers", Path.Combine(folder, "a.qcow2"), "--kind", "staged", "--json");
-        Assert.Equal(new[] { "viostor.inf", "vionet.inf" }, listed.Json.Select(d => (string)d["name"]!));
-        Assert.All(listed.Json, d => Assert.Equal("Pending", (string)d["status"]!));
-
-        var human = Cli.Run("image", "drivers", Path.Combine(folder, "a.qcow2"));
-        Assert.Contains("netkvm.inf", human.Out);
-
-        var removed = Cli.Run("image", "remove-driver", Path.Combine(folder, "a.qcow2"), "vionet*", "-o", Path.Combine(folder, "b.qcow2"), "--json");
-        Assert.True(removed.ExitCode == 0, removed.Err);
-        var left = Cli.Run("image", "drivers", Path.Combine(folder, "b.qcow2"), "--kind", "staged", "--json");
-        Assert.Equal(new[] { "viostor.inf" }, left.Json.Select(d => (string)d["name"]!));
-    }
-
-    [SkippableFact]
-    public void A_blocked_plan_fails_with_the_findings_id()
-    {
-        var folder = _images.NewFolder();
-        var image = _images.Copy(folder);
-        var result = Cli.Run("image", "add-driver", image, "-d", _images.UnsignedFolder, "-o", Path.Combine(folder, "r.qcow2"), "--json");
-        Assert.Equal(1, result.ExitCode);
-        Assert.Equal("BootDriverUnsigned", result.ErrorId);
-        Assert.False(File.Exists(Path.Combine(folder, "r.qcow2")));
-    }
-
-    [SkippableFact]
-    public void A_process_killed_mid_injection_leaves_the_image_intact_and_the_next_run_sweeps_its_temp_file()
-    {
-        var folder = _images.NewFolder();
-        var image = _images.Copy(folder);
-        var before = Sha256(image);
-        var destination = Path.Combine(folder, "r.qcow2");
-        var killedWhileRunning = 0;
-        foreach (var delay in new[] { 400, 700, 1000, 1300, 1600, 2000, 2500 })
+        External.Tool("mkntfs");
+        Folder = new TempFolder("cli-image");
+        Current = Folder.Combine("win11.vhdx");
+        Next = Folder.Combine("win11-next.qcow2");
+        Created = Cli.Run("image", "create-sample", Current, "--json");
+        Skip.If(Created.ExitCode != 0 && Created.ErrorId == "Ntfs3gNotAvailable" && !External.UnderCi, Created.Err);
+        var next = Cli.Run("image", "create-sample", Next, "--format", "qcow2", "--ubr", "2605", "--edition", "Enterprise", "--json");
+        if (Created.ExitCode != 0 || next.ExitCode != 0)
         {
-            var process = Cli.Start("image", "add-driver", image, "-d", _images.BigFolder, "-o", destination, "--force");
-            Thread.Sleep(delay);
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                killedWhileRunning++;
-            }
-
-            process.WaitForExit();
-            Assert.Equal(before, Sha256(image));
-            if (File.Exists(destination))
-            {
-                // Finished before the kill: then it is complete.
-                Assert.Equal(0, QemuImg.Check(destination, "qcow2").ExitCode);
-                File.Delete(destination);
-            }
+            throw new InvalidOperationException("create-sample failed: " + Created.Err + next.Err);
         }
-
-        Assert.True(killedWhileRunning > 0, "no run was killed while it ran");
-        var finished = Cli.Finish(Cli.Start("image", "add-driver", image, "-d", _images.BigFolder, "-o", destination, "--json"));
-        Assert.True(finished.ExitCode == 0, finished.Err);
-        Assert.Empty(Directory.GetFiles(folder, ".*.tmp"));
-        Assert.Equal(0, QemuImg.Check(destination, "qcow2").ExitCode);
-        Assert.Equal(before, Sha256(image));
     }
 
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        using var sha = SHA256.Create();
-        return Convert.ToHexString(sha.ComputeHash(stream));
-    }
+    public TempFolder Folder { get; }
 
-    public sealed class Images : IDisposable
-    {
-        public Images()
-        {
-            External.Tool("mkntfs");
-            Folder = new TempFolder("image-verbs");
-            var raw = Folder.Combine("win11.img");
-            SyntheticWindowsImage.Create(raw, new WindowsImageSpec { Format = DiskFormat.Raw, SizeBytes = 256L << 20 });
-            Image = Folder.Combine("win11.qcow2");
-            new DiskFileService().Convert(new ConversionRequest { SourcePath = raw, DestinationPath = Image, Format = DiskFormat.Qcow2 });
-            File.Delete(raw);
-            StorageFolder = Folder.Combine("viostor");
-            SampleDriverPackages.Write(StorageFolder, SampleDriverPackages.VirtioStorage());
-            NicFolder = Folder.Combine("vionet");
-            SampleDriverPackages.Write(NicFolder, SampleDriverPackages.Network());
-            UnsignedFolder = Folder.Combine("unsigned");
-            SampleDriverPackages.Write(UnsignedFolder, SampleDriverPackages.VirtioStorage(), catalog: false);
-            BigFolder = Folder.Combine("big");
-            foreach (var driver in SampleDriverPackages.Set(4))
-            {
-                SampleDriverPackages.Write(Path.Combine(BigFolder, driver.Service), driver, binaryBytes: 12 << 20);
-            }
-        }
+    public string Current { get; }
 
-        public TempFolder Folder { get; }
+    public string Next { get; }
 
-        public string Image { get; }
+    public CliResult Created { get; }
 
-        public string StorageFolder { get; }
-
-        public string NicFolder { get; }
-
-        public string UnsignedFolder { get; }
-
-        public string BigFolder { get; }
-
-        public string NewFolder()
-        {
-            var path = Folder.Combine("t-" + Guid.NewGuid().ToString("N").Substring(0, 8));
-            Directory.CreateDirectory(path);
-            return path;
-        }
-
-        public string Copy(string folder)
-        {
-            var copy = Path.Combine(folder, "win11.qcow2");
-            File.Copy(Image, copy);
-            return copy;
-        }
-
-        public void Dispose() => Folder.Dispose();
-    }
+    public void Dispose() => Folder.Dispose();
 }
 
-/// <summary>The image verbs write whole images: they run on their own.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ImageVerbCollection
+public sealed class SampleImagesCollection : ICollectionFixture<SampleImages>
 {
-    public const string Name = "image verbs (serial)";
+    public const string Name = "sample images (serial)";
+}
+
+/// <summary>The image verbs' contract: JSON shapes, exit codes (diff mirrors disk compare: 0/1/2) and error ids.</summary>
+[Collection(SampleImagesCollection.Name)]
+public sealed class ImageVerbTests
+{
+    private readonly SampleImages _images;
+
+    public ImageVerbTests(SampleImages images)
+    {
+        _images = images;
+    }
+
+    [SkippableFact]
+    public void Create_sample_writes_an_image_and_describes_it()
+    {
+        Assert.Equal("Vhdx", _images.Created.Json["format"]!.ToString());
+        Assert.Equal(512L << 20, (long)_images.Created.Json["capacityBytes"]!);
+        Assert.True(File.Exists(_images.Current));
+    }
+
+    [SkippableFact]
+    public void Inventory_as_json_has_the_disk_the_boot_mode_windows_and_drivers()
+    {
+        var result = Cli.Run("image", "inventory", _images.Current, "--json");
+        Assert.True(result.ExitCode == 0, result.Err);
+        var json = result.Json;
+        Assert.Equal(_images.Current, json["path"]!.ToString());
+        Assert.Equal("Uefi", json["bootMode"]!.ToString());
+        Assert.Equal("Gpt", json["disk"]!["partitionScheme"]!.ToString());
+        Assert.Equal(3, ((JArray)json["disk"]!["partitions"]!).Count);
+        var windows = json["installations"]![0]!;
+        Assert.Equal("Windows 11 Pro", windows["operatingSystem"]!.ToString());
+        Assert.Equal("26100.2314", windows["build"]!.ToString());
+        Assert.Equal("Amd64", windows["architecture"]!.ToString());
+        var netkvm = ((JArray)windows["drivers"]!).Single(d => d["publishedName"]!.ToString() == "oem0.inf");
+        Assert.Equal("netkvm.inf", netkvm["originalName"]!.ToString());
+        Assert.Equal("2024-08-12T00:00:00Z", netkvm["date"]!.ToString(Newtonsoft.Json.Formatting.None).Trim('"'));
+        Assert.Empty((JArray)json["problems"]!);
+    }
+
+    [SkippableFact]
+    public void Inventory_for_a_person_shows_the_os_the_build_and_the_third_party_drivers()
+    {
+        var result = Cli.Run("image", "inventory", _images.Current);
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Contains("Windows 11 Pro (stored as 'Windows 10 Pro')", result.Out);
+        Assert.Contains("build 26100.2314", result.Out);
+        Assert.Contains("oem1.inf", result.Out);
+        Assert.Contains("e1d68x64.inf", result.Out);
+        Assert.DoesNotContain("storahci.inf", result.Out);
+    }
+
+    [SkippableFact]
+    public void Diff_of_different_images_exits_1_with_the_changes()
+    {
+        var result = Cli.Run("image", "diff", _images.Current, _images.Next, "--json");
+        Assert.True(result.ExitCode == 1, result.Err);
+        var json = result.Json;
+        Assert.False((bool)json["identical"]!);
+        Assert.Null(json["reference"]);
+        var changes = (JArray)json["changes"]!;
+        Assert.Contains(changes, c => c["subject"]!.ToString() == "Build" && c["change"]!.ToString() == "Updated" && c["differenceValue"]!.ToString() == "26100.2605");
+        Assert.Contains(changes, c => c["subject"]!.ToString() == "EditionId" && c["differenceValue"]!.ToString() == "Enterprise");
+        Assert.Contains(changes, c => c["category"]!.ToString() == "Disk" && c["property"]!.ToString() == "Format");
+
+        var human = Cli.Run("image", "diff", _images.Current, _images.Next);
+        Assert.Equal(1, human.ExitCode);
+        Assert.Contains("Build 26100.2314 -> 26100.2605", human.Out);
+    }
+
+    [SkippableFact]
+    public void Diff_of_an_image_with_itself_exits_0()
+    {
+        var result = Cli.Run("image", "diff", _images.Current, _images.Current);
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Contains("No changes.", result.Out);
+    }
+
+    [SkippableFact]
+    public void Diff_errors_exit_2_and_inventory_errors_exit_1_with_the_error_id()
+    {
+        var missing = _images.Folder.Combine("none.vhdx");
+        var diff = Cli.Run("image", "diff", _images.Current, missing, "--json");
+        Assert.Equal(2, diff.ExitCode);
+        Assert.Equal("DiskFileNotFound", diff.ErrorId);
+
+        var inventory = Cli.Run("image", "inventory", missing, "--json");
+        Assert.Equal(1, inventory.ExitCode);
+        Assert.Equal("DiskFileNotFound", inventory.ErrorId);
+    }
+
+    [SkippableFact]
+    public void Inventory_of_a_disk_without_windows_succeeds_and_says_so()
+    {
+        var blank = _images.Folder.Combine("blank.img");
+        using (var file = File.Create(blank))
+        {
+            file.SetLength(4L << 20);
+        }
+
+        var result = Cli.Run("image", "inventory", blank, "--json");
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Empty((JArray)result.Json["installations"]!);
+        Assert.Equal("WindowsNotFound", result.Json["problems"]![0]!["id"]!.ToString());
+    }
+
+    [SkippableFact]
+    public void Create_sample_refuses_an_existing_file_a_bad_size_and_does_nothing_with_what_if()
+    {
+        Assert.Equal("DiskFileExists", Cli.Run("image", "create-sample", _images.Current, "--json").ErrorId);
+        var small = _images.Folder.Combine("small.vhdx");
+        var tooSmall = Cli.Run("image", "create-sample", small, "--size-bytes", "1000", "--json");
+        Assert.Equal((1, "InvalidArgument"), (tooSmall.ExitCode, tooSmall.ErrorId));
+        var whatIf = Cli.Run("image", "create-sample", small, "--what-if", "--json");
+        Assert.Equal(0, whatIf.ExitCode);
+        Assert.True((bool)whatIf.Json["whatIf"]!);
+        Assert.False(File.Exists(small));
+    }
 }

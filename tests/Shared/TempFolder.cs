@@ -16,6 +16,23 @@ public sealed class TempFolder : IDisposable
 
     public string Combine(params string[] parts) => System.IO.Path.Combine(Path, System.IO.Path.Combine(parts));
 
+    /// <summary>A sparse raw image of <paramref name="size"/> bytes in this folder, with runs of one byte value written.</summary>
+    public string SparseRaw(string name, long size, params (long Offset, byte Value, int Length)[] writes)
+    {
+        var path = Combine(name);
+        using var f = new FileStream(path, FileMode.CreateNew);
+        f.SetLength(size);
+        foreach (var (offset, value, length) in writes)
+        {
+            f.Position = offset;
+            var bytes = new byte[length];
+            Array.Fill(bytes, value);
+            f.Write(bytes);
+        }
+
+        return path;
+    }
+
     public void Dispose()
     {
         try

@@ -29,10 +29,26 @@ public static class SyntheticWindowsImage
     /// <summary>Size of the BIOS System Reserved partition.</summary>
     public const long SystemReservedBytes = 50L << 20;
 
+    /// <summary>Smallest image made: room for the EFI system and MSR partitions and a Windows volume.</summary>
+    public const long MinSizeBytes = 256L << 20;
+
+    /// <summary>Largest image made (the image is sparse, but mkntfs writes a bitmap for the whole volume).</summary>
+    public const long MaxSizeBytes = 2L << 40;
+
     /// <summary>Creates the image at <paramref name="path"/> and returns its description.</summary>
     public static DiskFileInfo Create(string path, WindowsImageSpec spec, OperationContext? context = null)
     {
         context ??= OperationContext.None;
+        if (spec.SizeBytes < MinSizeBytes || spec.SizeBytes > MaxSizeBytes || spec.SizeBytes % (1 << 20) != 0)
+        {
+            throw new InvalidRequestException(ErrorIds.InvalidArgument, $"A sample image is a whole number of MiB from {MinSizeBytes >> 20} MiB to {MaxSizeBytes >> 30} GiB, not {spec.SizeBytes} bytes.", spec.SizeBytes);
+        }
+
+        if (spec.Build <= 0 || spec.Ubr < 0)
+        {
+            throw new InvalidRequestException(ErrorIds.InvalidArgument, $"The build ({spec.Build}) must be positive and the UBR ({spec.Ubr}) not negative.", spec.Build);
+        }
+
         var full = Path.GetFullPath(path);
         var raw = spec.Format == DiskFormat.Raw ? full : full + ".building.raw";
         if (File.Exists(full))
@@ -96,6 +112,12 @@ public static class SyntheticWindowsImage
         foreach (var folder in new[] { @"Windows\System32\config", WindowsPaths.InfFolder, WindowsPaths.DriversFolder, WindowsPaths.DriverStore, "Program Files", @"Users\Public" })
         {
             volume.CreateDirectory(folder);
+        }
+
+        if (spec.StoreArchitecture != "x86")
+        {
+            // 64-bit Windows keeps its 32-bit system files here; inventory cross-checks the architecture with it.
+            volume.CreateDirectory(WindowsPaths.SysWow64Folder);
         }
 
         volume.WriteAllBytes(WindowsPaths.SystemHive, SampleHives.System(spec));

@@ -9,6 +9,12 @@ public static class WindowsPaths
     /// <summary>The SOFTWARE hive file.</summary>
     public const string SoftwareHive = @"Windows\System32\config\SOFTWARE";
 
+    /// <summary>The folder of 32-bit system files on 64-bit Windows (absent on 32-bit Windows).</summary>
+    public const string SysWow64Folder = @"Windows\SysWOW64";
+
+    /// <summary>The folder of the registry hives.</summary>
+    public const string ConfigFolder = @"Windows\System32\config";
+
     /// <summary>The INF folder (in-box INFs and published oemN.inf).</summary>
     public const string InfFolder = @"Windows\INF";
 

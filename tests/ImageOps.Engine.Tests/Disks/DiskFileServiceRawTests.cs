@@ -16,19 +16,7 @@ public sealed class DiskFileServiceRawTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string Sparse(string name, long size, params (long Offset, byte Value, int Length)[] writes)
-    {
-        var path = _dir.Combine(name);
-        using var f = new FileStream(path, FileMode.CreateNew);
-        f.SetLength(size);
-        foreach (var (offset, value, length) in writes)
-        {
-            f.Position = offset;
-            f.Write(Enumerable.Repeat(value, length).ToArray());
-        }
-
-        return path;
-    }
+    private string Sparse(string name, long size, params (long Offset, byte Value, int Length)[] writes) => _dir.SparseRaw(name, size, writes);
 
     [Fact]
     public void Info_describes_a_raw_file()

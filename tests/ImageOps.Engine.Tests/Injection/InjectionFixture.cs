@@ -48,17 +48,17 @@ public sealed class InjectionFixture : IDisposable
         }
 
         Images[DiskFormat.Raw] = Win11Raw;
-        Storage = SampleDriverPackages.VirtioStorage();
-        StorageInf = SampleDriverPackages.Write(Folder.Combine("drivers", "viostor"), Storage);
-        Nic = SampleDriverPackages.Network();
-        NicInf = SampleDriverPackages.Write(Folder.Combine("drivers", "vionet"), Nic);
-        var unsigned = SampleDriverPackages.VirtioStorage();
+        Storage = SampleInjectionDrivers.VirtioStorage();
+        StorageInf = SampleInjectionDrivers.Write(Folder.Combine("drivers", "viostor"), Storage);
+        Nic = SampleInjectionDrivers.Network();
+        NicInf = SampleInjectionDrivers.Write(Folder.Combine("drivers", "vionet"), Nic);
+        var unsigned = SampleInjectionDrivers.VirtioStorage();
         unsigned.InfName = "rawstor.inf";
         unsigned.Service = "rawstor";
-        UnsignedStorageInf = SampleDriverPackages.Write(Folder.Combine("unsigned", "rawstor"), unsigned, catalog: false);
-        var x86 = SampleDriverPackages.Network("old32", @"PCI\VEN_10EC&DEV_8139");
+        UnsignedStorageInf = SampleInjectionDrivers.Write(Folder.Combine("unsigned", "rawstor"), unsigned, catalog: false);
+        var x86 = SampleInjectionDrivers.Network("old32", @"PCI\VEN_10EC&DEV_8139");
         x86.Decorations = new[] { "NTx86" };
-        X86Inf = SampleDriverPackages.Write(Folder.Combine("x86only", "old32"), x86);
+        X86Inf = SampleInjectionDrivers.Write(Folder.Combine("x86only", "old32"), x86);
     }
 
     public TempFolder Folder { get; }

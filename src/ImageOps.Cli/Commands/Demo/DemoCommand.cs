@@ -23,6 +23,7 @@ internal static class DemoCommand
     {
         new PoolDemoStep(),
         new DiskDemoStep(),
+        new InventoryDemoStep(),
         new DriverDemoStep(),
         new InjectionDemoStep(),
     };

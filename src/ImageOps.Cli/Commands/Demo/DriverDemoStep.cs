@@ -2,6 +2,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Text;
+using ImageOps.Engine.Samples;
 using ImageOps.Engine.Drivers;
 using ImageOps.Formats.Inf;
 
@@ -30,15 +31,15 @@ internal sealed class DriverDemoStep : IDemoStep
 
         // The OEM pack of a model, shipped as a .zip, and a folder of curated drivers.
         var oem = demo.PathOf("drivers", "latitude-7440-A05");
-        new SampleDriverInf("e1d.inf", "Intel", "Net", SampleDriverInf.NetClass) { Date = "06/01/2024", Version = "12.19.2.45" }.Models("NTamd64", Nic).WriteTo(Path.Combine(oem, "Network"));
-        new SampleDriverInf("iaStorVD.inf", "Intel", "SCSIAdapter", SampleDriverInf.ScsiClass) { Date = "06/01/2024", Version = "20.1.0.1", StartType = 0 }.Models("NTamd64.10.0...22000", Storage).WriteTo(Path.Combine(oem, "Storage"));
-        new SampleDriverInf("rtkaud.inf", "Realtek", "MEDIA", SampleDriverInf.MediaClass) { Date = "05/20/2024", Version = "6.0.9600.1" }.Models("NTamd64", Audio).WriteTo(Path.Combine(oem, "Audio"));
-        new SampleDriverInf("chipset.inf", "Intel", "System", SampleDriverInf.SystemClass) { Date = "07/01/2024", Version = "10.1.19.2" }.Models("NTamd64", Sensor, Nic).WriteTo(Path.Combine(oem, "Chipset"));
+        new SampleDriverPackage("e1d.inf", "Intel", "Net", SampleDriverPackage.NetClass) { Date = "06/01/2024", Version = "12.19.2.45" }.Models("NTamd64", Nic).WriteTo(Path.Combine(oem, "Network"));
+        new SampleDriverPackage("iaStorVD.inf", "Intel", "SCSIAdapter", SampleDriverPackage.ScsiClass) { Date = "06/01/2024", Version = "20.1.0.1", StartType = 0 }.Models("NTamd64.10.0...22000", Storage).WriteTo(Path.Combine(oem, "Storage"));
+        new SampleDriverPackage("rtkaud.inf", "Realtek", "MEDIA", SampleDriverPackage.MediaClass) { Date = "05/20/2024", Version = "6.0.9600.1" }.Models("NTamd64", Audio).WriteTo(Path.Combine(oem, "Audio"));
+        new SampleDriverPackage("chipset.inf", "Intel", "System", SampleDriverPackage.SystemClass) { Date = "07/01/2024", Version = "10.1.19.2" }.Models("NTamd64", Sensor, Nic).WriteTo(Path.Combine(oem, "Chipset"));
         var zip = demo.PathOf("drivers", "latitude-7440-A05.zip");
         ZipFile.CreateFromDirectory(oem, zip);
         var curated = demo.PathOf("drivers", "curated");
-        new SampleDriverInf("e1d.inf", "Intel", "Net", SampleDriverInf.NetClass) { Date = "01/10/2023", Version = "12.19.1.37" }.Models("NTamd64", Nic).WriteTo(Path.Combine(curated, "e1d"));
-        new SampleDriverInf("vmdstor.inf", "Intel", "SCSIAdapter", SampleDriverInf.ScsiClass) { Date = "03/01/2024", Version = "19.5.0.1", StartType = 0 }.Models("NTamd64", Storage).WriteTo(Path.Combine(curated, "vmdstor"));
+        new SampleDriverPackage("e1d.inf", "Intel", "Net", SampleDriverPackage.NetClass) { Date = "01/10/2023", Version = "12.19.1.37" }.Models("NTamd64", Nic).WriteTo(Path.Combine(curated, "e1d"));
+        new SampleDriverPackage("vmdstor.inf", "Intel", "SCSIAdapter", SampleDriverPackage.ScsiClass) { Date = "03/01/2024", Version = "19.5.0.1", StartType = 0 }.Models("NTamd64", Storage).WriteTo(Path.Combine(curated, "vmdstor"));
 
         var inspected = DriverInfInspector.Inspect(Path.Combine(oem, "Storage", "iaStorVD.inf"), context);
         demo.Say($"Inspected iaStorVD.inf without importing it: class {inspected.Class}, models for {string.Join(", ", inspected.OsTargets)}, boot-critical storage: {inspected.Platforms.Any(p => p.IsBootStorageController)}  (imageops driver inspect PATH)");

@@ -32,8 +32,8 @@ internal sealed class InjectionDemoStep : IDemoStep
         }
 
         var drivers = Path.Combine(folder, "drivers");
-        SampleDriverPackages.Write(Path.Combine(drivers, "viostor"), SampleDriverPackages.VirtioStorage());
-        SampleDriverPackages.Write(Path.Combine(drivers, "vionet"), SampleDriverPackages.Network());
+        SampleInjectionDrivers.Write(Path.Combine(drivers, "viostor"), SampleInjectionDrivers.VirtioStorage());
+        SampleInjectionDrivers.Write(Path.Combine(drivers, "vionet"), SampleInjectionDrivers.Network());
         demo.Say($"Built a synthetic Windows 11 image {Path.GetFileName(gold)} and two driver packages (VirtIO storage, a NIC)");
 
         var service = new DriverInjectionService();

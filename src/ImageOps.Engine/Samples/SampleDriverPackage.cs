@@ -4,21 +4,30 @@ using System.IO;
 using System.Linq;
 using System.Text;
 
-namespace ImageOps.Cli.Commands.Demo;
+namespace ImageOps.Engine.Samples;
 
 /// <summary>
-/// Writes small but complete driver packages (INF, binaries, catalog) for the demo and the benchmark:
-/// [Version] with DriverVer and CatalogFile, one manufacturer with a models section per decoration, an
-/// install section with a service and a file list. The "binaries" are placeholder bytes.
+/// Writes small but complete driver packages (INF, binaries, catalog) for tests, the demo, the
+/// benchmarks and synthetic images: [Version] with DriverVer and CatalogFile, one manufacturer with a
+/// models section per decoration, an install section with a service and a file list. The "binaries"
+/// are deterministic placeholder bytes.
 /// </summary>
-internal sealed class SampleDriverInf
+public sealed class SampleDriverPackage
 {
+    /// <summary>The Net class GUID, as INFs write it.</summary>
     public const string NetClass = "{4d36e972-e325-11ce-bfc1-08002be10318}";
+
+    /// <summary>The SCSIAdapter class GUID.</summary>
     public const string ScsiClass = "{4d36e97b-e325-11ce-bfc1-08002be10318}";
+
+    /// <summary>The MEDIA class GUID.</summary>
     public const string MediaClass = "{4d36e96c-e325-11ce-bfc1-08002be10318}";
+
+    /// <summary>The System class GUID.</summary>
     public const string SystemClass = "{4d36e97d-e325-11ce-bfc1-08002be10318}";
 
-    public SampleDriverInf(string name, string provider, string setupClass, string classGuid)
+    /// <summary>Creates a package description.</summary>
+    public SampleDriverPackage(string name, string provider, string setupClass, string classGuid)
     {
         Name = name;
         Provider = provider;
@@ -26,17 +35,29 @@ internal sealed class SampleDriverInf
         ClassGuid = classGuid;
     }
 
+    /// <summary>The INF file name.</summary>
     public string Name { get; }
 
+    /// <summary>The provider.</summary>
     public string Provider { get; }
 
+    /// <summary>The setup class name.</summary>
     public string Class { get; }
 
+    /// <summary>The setup class GUID, with braces.</summary>
     public string ClassGuid { get; }
 
+    /// <summary>DriverVer date, mm/dd/yyyy.</summary>
     public string Date { get; set; } = "01/15/2024";
 
+    /// <summary>DriverVer version.</summary>
     public string Version { get; set; } = "1.0.0.0";
+
+    /// <summary>The service name and the .sys file's stem; by default the INF's stem.</summary>
+    public string? Service { get; set; }
+
+    /// <summary>Where the .sys is copied: 13 (run from the driver store, the modern default) or 12 (System32\drivers).</summary>
+    public int DestinationDirId { get; set; } = 13;
 
     /// <summary>0 boot start (storage), 3 demand start.</summary>
     public int StartType { get; set; } = 3;
@@ -50,14 +71,16 @@ internal sealed class SampleDriverInf
     /// <summary>Size of the placeholder .sys.</summary>
     public int BinarySize { get; set; } = 4096;
 
-    private string Stem => Path.GetFileNameWithoutExtension(Name);
+    private string Stem => Service ?? Path.GetFileNameWithoutExtension(Name);
 
-    public SampleDriverInf Models(string decoration, params string[] hardwareIds)
+    /// <summary>Adds a models section for <paramref name="decoration"/> listing <paramref name="hardwareIds"/>.</summary>
+    public SampleDriverPackage Models(string decoration, params string[] hardwareIds)
     {
         Sections.Add((decoration, hardwareIds));
         return this;
     }
 
+    /// <summary>The INF text (ASCII, CRLF).</summary>
     public string Text()
     {
         var sb = new StringBuilder();
@@ -70,7 +93,7 @@ internal sealed class SampleDriverInf
             sb.Append(extra).Append(" = 1\r\n");
         }
 
-        sb.Append("\r\n[DestinationDirs]\r\nDefaultDestDir = 13\r\n\r\n[Manufacturer]\r\n%Provider% = Vendor");
+        sb.Append("\r\n[DestinationDirs]\r\nDefaultDestDir = ").Append(DestinationDirId).Append("\r\n\r\n[Manufacturer]\r\n%Provider% = Vendor");
         foreach (var (decoration, _) in Sections)
         {
             sb.Append(", ").Append(decoration);
@@ -88,7 +111,7 @@ internal sealed class SampleDriverInf
         }
 
         sb.Append("\r\n[Install.NT]\r\nCopyFiles = Install_Files\r\n\r\n[Install.NT.Services]\r\nAddService = ").Append(Stem).Append(", 0x00000002, Service_Install\r\n\r\n");
-        sb.Append("[Service_Install]\r\nDisplayName = %Service%\r\nServiceType = 1\r\nStartType = ").Append(StartType).Append("\r\nErrorControl = 1\r\nServiceBinary = %13%\\").Append(Stem).Append(".sys\r\n");
+        sb.Append("[Service_Install]\r\nDisplayName = %Service%\r\nServiceType = 1\r\nStartType = ").Append(StartType).Append("\r\nErrorControl = 1\r\nServiceBinary = %").Append(DestinationDirId).Append("%\\").Append(Stem).Append(".sys\r\n");
         if (StartType == 0)
         {
             sb.Append("LoadOrderGroup = \"SCSI miniport\"\r\n");
@@ -115,19 +138,25 @@ internal sealed class SampleDriverInf
         Directory.CreateDirectory(folder);
         var inf = Path.Combine(folder, Name);
         File.WriteAllText(inf, Text(), Encoding.ASCII);
-        File.WriteAllBytes(Path.Combine(folder, Stem + ".sys"), Binary(Stem + Version, BinarySize));
-        File.WriteAllBytes(Path.Combine(folder, Stem + ".cat"), Binary("catalog " + Stem + Version, 1024));
-        foreach (var (path, bytes) in ExtraFiles)
+        File.WriteAllBytes(Path.Combine(folder, Stem + ".sys"), SysFile());
+        File.WriteAllBytes(Path.Combine(folder, Stem + ".cat"), CatalogFile());
+        foreach (var extra in ExtraFiles)
         {
-            var target = Path.Combine(folder, path.Replace('/', Path.DirectorySeparatorChar));
+            var target = Path.Combine(folder, extra.Key.Replace('/', Path.DirectorySeparatorChar));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllBytes(target, bytes);
+            File.WriteAllBytes(target, extra.Value);
         }
 
         return inf;
     }
 
-    /// <summary>Deterministic placeholder bytes seeded by <paramref name="seed"/>.</summary>
+    /// <summary>The placeholder driver binary.</summary>
+    public byte[] SysFile() => Binary(Stem + Version, BinarySize);
+
+    /// <summary>The placeholder catalog.</summary>
+    public byte[] CatalogFile() => Binary("catalog " + Stem + Version, 1024);
+
+    /// <summary>Deterministic placeholder bytes seeded by <paramref name="seed"/>, starting "MZ".</summary>
     public static byte[] Binary(string seed, int size)
     {
         var bytes = new byte[size];

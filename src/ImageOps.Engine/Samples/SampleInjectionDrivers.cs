@@ -6,8 +6,11 @@ using System.Text;
 
 namespace ImageOps.Engine.Samples;
 
-/// <summary>Driver packages on the host (INF, .sys, .cat), for injection tests, the demo and the bench.</summary>
-public static class SampleDriverPackages
+/// <summary>
+/// Drivers to inject (as <see cref="SampleDriver"/>s) for the injection tests, the demo and the bench,
+/// written to the host by the one sample package writer, <see cref="SampleDriverPackage"/>.
+/// </summary>
+public static class SampleInjectionDrivers
 {
     /// <summary>
     /// A VirtIO block driver as virtio-win ships it: SCSIAdapter, boot start, the legacy and modern PCI ids
@@ -78,37 +81,20 @@ public static class SampleDriverPackages
     }
 
     /// <summary>
-    /// Writes a package into <paramref name="folder"/>: the INF, the driver binary (padded to
-    /// <paramref name="binaryBytes"/>) and, unless <paramref name="catalog"/> is false, the catalog.
-    /// Returns the INF's path.
+    /// Writes a package into <paramref name="folder"/> (INF, driver binary of <paramref name="binaryBytes"/>
+    /// and, unless <paramref name="catalog"/> is false, the catalog) and returns the INF's path.
     /// </summary>
     public static string Write(string folder, SampleDriver driver, bool catalog = true, int binaryBytes = 4096)
     {
-        Directory.CreateDirectory(folder);
-        var inf = SampleInf.Render(driver);
+        var package = SampleInf.Package(driver);
+        package.BinarySize = binaryBytes;
+        var inf = package.WriteTo(folder);
         if (!catalog)
         {
-            inf = inf.Replace("CatalogFile=" + driver.Service + ".cat\r\n", string.Empty);
+            File.Delete(Path.Combine(folder, driver.Service + ".cat"));
+            File.WriteAllText(inf, package.Text().Replace("CatalogFile=" + driver.Service + ".cat\r\n", string.Empty), Encoding.ASCII);
         }
 
-        var infPath = Path.Combine(folder, driver.InfName);
-        File.WriteAllBytes(infPath, Encoding.ASCII.GetBytes(inf));
-        var binary = SampleInf.Binary(driver);
-        if (binaryBytes > binary.Length)
-        {
-            Array.Resize(ref binary, binaryBytes);
-            for (var i = 4096; i < binary.Length; i++)
-            {
-                binary[i] = (byte)(i * 31 + driver.Service.Length);
-            }
-        }
-
-        File.WriteAllBytes(Path.Combine(folder, driver.Service + ".sys"), binary);
-        if (catalog)
-        {
-            File.WriteAllBytes(Path.Combine(folder, driver.Service + ".cat"), Encoding.ASCII.GetBytes("catalog for " + driver.InfName + " " + driver.Version));
-        }
-
-        return infPath;
+        return inf;
     }
 }
