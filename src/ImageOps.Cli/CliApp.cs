@@ -21,7 +21,6 @@ internal static class CliApp
         root.Subcommands.Add(ImageCommand.Create());
         root.Subcommands.Add(DriverCommand.Create());
         root.Subcommands.Add(ProfileCommand.Create());
-        root.Subcommands.Add(ImageCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }

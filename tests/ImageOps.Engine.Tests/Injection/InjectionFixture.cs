@@ -84,7 +84,7 @@ public sealed class InjectionFixture : IDisposable
     public static WindowsImageSpec Win7Spec() => new()
     {
         Format = DiskFormat.Raw,
-        SizeBytes = 192L << 20,
+        SizeBytes = 256L << 20,
         Uefi = false,
         ProductName = "Windows 7 Professional",
         DisplayVersion = string.Empty,
