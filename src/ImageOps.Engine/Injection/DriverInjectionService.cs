@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using ImageOps.Engine.Disks;
-using ImageOps.Engine.Injection.Stopgap;
 using ImageOps.Engine.Library;
 using ImageOps.Engine.Platform;
 using ImageOps.Engine.Storage;
@@ -169,7 +168,7 @@ public sealed class DriverInjectionService
         context ??= OperationContext.None;
         var full = Path.GetFullPath(imagePath);
         using var disk = new DiskOpener(parentSearchPaths).Open(full, format: format);
-        using var windows = OfflineWindowsReader.Open(disk);
+        var windows = OfflineWindows.Open(disk, context, includeDrivers: true);
         return ImageDriverReader.Read(windows, full, context);
     }
 
@@ -255,7 +254,7 @@ public sealed class DriverInjectionService
 
         var strategy = InjectionStrategies.Choose(method, output == InjectionOutput.Layer ? resultFormat : DiskFormat.Qcow2);
         plan.Method = strategy.Method;
-        using var windows = OfflineWindowsReader.Open(disk);
+        var windows = OfflineWindows.Open(disk, context);
         plan.Windows = windows.Facts;
         var planner = new InjectionPlanner(windows, plan, findings, _clock());
         fill(windows, plan, findings, planner);

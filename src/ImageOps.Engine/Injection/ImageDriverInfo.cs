@@ -1,11 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
-using ImageOps.Engine.Injection.Stopgap;
-using ImageOps.Engine.WindowsImages;
-using ImageOps.Formats.Inf;
-using ImageOps.Formats.Registry;
+using ImageOps.Engine.Inventory;
 
 namespace ImageOps.Engine.Injection;
 
@@ -60,7 +56,8 @@ public sealed class ImageDriverInfo
 
     /// <summary>
     /// Staged packages: Pending (not run yet), Failed (will be retried), Installed, NoDevice (in the
-    /// driver store, no device uses it), Quarantined, Missing; others: Present.
+    /// driver store, no device uses it), Quarantined, Missing; others: Present, or StoreOnly (in the
+    /// driver store, which no DriverDatabase entry names).
     /// </summary>
     public string Status { get; set; } = "Present";
 
@@ -77,70 +74,40 @@ public sealed class ImageDriverInfo
     public override string ToString() => $"{Name} ({Kind}, {Status})";
 }
 
-/// <summary>Reads the drivers of an offline image.</summary>
+/// <summary>
+/// The drivers of an offline image: in-box and installed ones as the inventory reads them
+/// (<see cref="WindowsInventoryReader"/>), and the packages ImageOps staged, from its manifest and the
+/// first-boot log.
+/// </summary>
 internal static class ImageDriverReader
 {
-    private static readonly Regex OemInf = new("^oem[0-9]+\\.inf$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
     public static IReadOnlyList<ImageDriverInfo> Read(OfflineWindows windows, string imagePath, OperationContext context)
     {
         var list = new List<ImageDriverInfo>();
-        var system = windows.System.Hive ?? RegistryHive.Open(windows.System.Bytes);
-        if (windows.Facts.HasDriverDatabase)
+        foreach (var driver in windows.Scan.Installation.Drivers)
         {
-            var files = system.GetKey(WindowsPaths.DriverDatabase + @"\DriverInfFiles");
-            foreach (var inf in files?.GetSubkeys() ?? Array.Empty<RegistryKey>())
-            {
-                context.ThrowIfCancelled();
-                if (inf.Name.StartsWith("imageops_", StringComparison.OrdinalIgnoreCase))
-                {
-                    continue;
-                }
+            context.ThrowIfCancelled();
 
-                var label = OfflineWindowsReader.Text(inf, "Active");
-                var package = label is null ? null : system.GetKey(WindowsPaths.DriverDatabase + @"\DriverPackages\" + label);
-                var version = package?.GetValue("Version") is { } v ? DriverDatabaseVersion.TryDecode(v.GetData()) : null;
-                var oem = OemInf.IsMatch(inf.Name);
-                var original = label is not null && label.IndexOf(".inf", StringComparison.OrdinalIgnoreCase) is var at and > 0 ? label.Substring(0, at + 4) : inf.Name;
-                list.Add(new ImageDriverInfo
-                {
-                    Kind = oem ? ImageDriverKind.Installed : ImageDriverKind.InBox,
-                    Name = oem ? original : inf.Name,
-                    PublishedName = oem ? inf.Name : null,
-                    Provider = OfflineWindowsReader.Text(package, "Provider"),
-                    Class = version?.ClassGuid.ToString("B").ToUpperInvariant(),
-                    Version = version?.Version?.ToString(),
-                    Date = version?.Date,
-                    Package = label,
-                    ImagePath = imagePath,
-                });
-            }
-        }
-        else if (windows.IsDirectory(WindowsPaths.InfFolder))
-        {
-            foreach (var entry in windows.Volume.ListDirectory(WindowsPaths.InfFolder).Where(e => !e.IsDirectory && e.Name.EndsWith(".inf", StringComparison.OrdinalIgnoreCase)))
+            // ImageOps' own boot stubs are listed with the staged package they belong to.
+            if (driver.OriginalName.StartsWith("imageops_", StringComparison.OrdinalIgnoreCase) || driver.PublishedName.StartsWith("imageops_", StringComparison.OrdinalIgnoreCase))
             {
-                context.ThrowIfCancelled();
-                var info = new ImageDriverInfo { Kind = OemInf.IsMatch(entry.Name) ? ImageDriverKind.Installed : ImageDriverKind.InBox, Name = entry.Name, ImagePath = imagePath };
-                if (info.Kind == ImageDriverKind.Installed)
-                {
-                    info.PublishedName = entry.Name;
-                    try
-                    {
-                        var document = InfParser.Parse(windows.Volume.ReadAllBytes(entry), entry.Name);
-                        info.Provider = document.Version.Provider;
-                        info.Class = document.Version.Class;
-                        info.Version = document.Version.DriverVersion?.Version?.ToString();
-                        info.Date = document.Version.DriverVersion?.Date;
-                    }
-                    catch (ImageOpsException)
-                    {
-                        // Listed by name; the INF itself is unreadable.
-                    }
-                }
-
-                list.Add(info);
+                continue;
             }
+
+            var inbox = driver.Origin == DriverOrigin.Inbox;
+            list.Add(new ImageDriverInfo
+            {
+                Kind = inbox ? ImageDriverKind.InBox : ImageDriverKind.Installed,
+                Name = driver.OriginalName,
+                PublishedName = inbox ? null : driver.PublishedName,
+                Provider = driver.Provider,
+                Class = driver.ClassName ?? driver.ClassGuid?.ToString("B").ToUpperInvariant(),
+                Version = driver.Version,
+                Date = driver.Date,
+                Package = driver.DriverStoreFolder,
+                Status = driver.Source == DriverSource.DriverStore ? "StoreOnly" : "Present",
+                ImagePath = imagePath,
+            });
         }
 
         var manifest = InjectionManifest.Parse(windows.TryRead(InjectionLayout.ManifestPath), imagePath);

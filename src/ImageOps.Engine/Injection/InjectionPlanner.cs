@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ImageOps.Engine.Drivers;
-using ImageOps.Engine.Injection.Stopgap;
 using ImageOps.Engine.WindowsImages;
 using ImageOps.Formats.Inf;
 using ImageOps.Formats.Registry;
@@ -182,7 +181,7 @@ internal sealed class InjectionPlanner
         {
             if (hive.Hive is null)
             {
-                _findings.Add(new InjectionFinding("HiveDirty", InjectionSeverity.Blocking, $"The {hive.Name} hive is dirty (a write was interrupted) and its logs do not bring it up to date ({hive.ReplayFailure}); it is not edited blindly. Boot the image once so Windows recovers it.", hive.Path));
+                _findings.Add(new InjectionFinding("HiveDirty", InjectionSeverity.Blocking, $"The {hive.Name} hive is {hive.Describe()} (a write was interrupted, or it is damaged) and its logs do not bring it up to date; it is not edited blindly. Boot the image once so Windows recovers it.", hive.Path));
             }
             else if (hive.WasDirty)
             {
@@ -190,8 +189,8 @@ internal sealed class InjectionPlanner
             }
         }
 
-        var system = _windows.System.Hive ?? RegistryHive.Open(_windows.System.Bytes);
-        var software = _windows.Software.Hive ?? RegistryHive.Open(_windows.Software.Bytes);
+        var system = _windows.System.Readable ?? RegistryHive.Create();
+        var software = _windows.Software.Readable ?? RegistryHive.Create();
         var markers = new List<string>();
         foreach (var key in new[] { @"Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired", @"Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending" })
         {
@@ -212,7 +211,7 @@ internal sealed class InjectionPlanner
         }
 
         var restrictions = software.GetKey(@"Policies\Microsoft\Windows\DeviceInstall\Restrictions");
-        if (restrictions is not null && (OfflineWindowsReader.Number(restrictions, "DenyUnspecified") == 1 || OfflineWindowsReader.Number(restrictions, "DenyDeviceClasses") == 1 || OfflineWindowsReader.Number(restrictions, "DenyDeviceIDs") == 1))
+        if (restrictions is not null && (OfflineWindows.Number(restrictions, "DenyUnspecified") == 1 || OfflineWindows.Number(restrictions, "DenyDeviceClasses") == 1 || OfflineWindows.Number(restrictions, "DenyDeviceIDs") == 1))
         {
             _findings.Add(new InjectionFinding("DeviceInstallRestricted", InjectionSeverity.Warning, @"Group Policy in the image restricts device installation (HKLM\SOFTWARE\Policies\Microsoft\Windows\DeviceInstall\Restrictions): pnputil may be refused at first boot, and a storage controller that is not allowed ends in 0x7B INACCESSIBLE_BOOT_DEVICE. Check the policy allows the injected devices.", "DeviceInstall policy"));
         }
@@ -574,7 +573,7 @@ internal sealed class InjectionPlanner
             {
                 var key = $@"{ControlSet}\Control\CriticalDeviceDatabase\{id.Replace('\\', '#')}";
                 var existing = hive?.GetKey(key);
-                if (existing is not null && OfflineWindowsReader.Text(existing, "Service") == stub.Service && existing.GetValue("DriverPackageId") is null)
+                if (existing is not null && OfflineWindows.Text(existing, "Service") == stub.Service && existing.GetValue("DriverPackageId") is null)
                 {
                     DeleteKey(system, SystemHiveName, key, purpose);
                 }
