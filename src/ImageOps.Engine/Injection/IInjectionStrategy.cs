@@ -12,10 +12,9 @@ namespace ImageOps.Engine.Injection;
 /// <list type="bullet">
 /// <item><see cref="OfflineRegistryStrategy"/>: any host, any format — libntfs-3g over ImageOps' block
 /// devices, registry stubs, first-boot pnputil.</item>
-/// <item>A DISM strategy (Windows, VHD/VHDX): the layer attached natively, a <c>DirectoryVolume</c> over
-/// its Windows volume, packages imported into the driver store by the DISM API instead of a first-boot
-/// installer. It plugs in here once the Windows backends (NativeVirtualDisk, DismDriverServicing) are in
-/// the build.</item>
+/// <item><see cref="DismStrategy"/> (Windows, VHD/VHDX; not yet exercised on Windows): the layer attached
+/// natively, a <c>DirectoryVolume</c> over its Windows volume, packages imported into the driver store
+/// by the DISM API instead of a first-boot installer.</item>
 /// </list>
 /// </summary>
 internal interface IInjectionStrategy
@@ -36,7 +35,7 @@ internal interface IInjectionStrategy
 /// <summary>The strategies this build has, and the run-time choice among them.</summary>
 internal static class InjectionStrategies
 {
-    private static readonly IInjectionStrategy[] All = { new OfflineRegistryStrategy() };
+    private static readonly IInjectionStrategy[] All = { new DismStrategy(), new OfflineRegistryStrategy() };
 
     /// <summary>The strategy for <paramref name="method"/> and a layer of <paramref name="format"/>.</summary>
     public static IInjectionStrategy Choose(InjectionMethod method, DiskFormat format)
@@ -49,10 +48,8 @@ internal static class InjectionStrategies
                 ?? All.First(s => s.Method == InjectionMethod.OfflineRegistry);
         }
 
-        var strategy = All.FirstOrDefault(s => s.Method == method);
-        var why = strategy is null
-            ? "the DISM method needs the Windows backends (native VHD/VHDX attach and the DISM API), which this build does not include yet"
-            : strategy.Unavailable(format);
+        var strategy = All.First(s => s.Method == method);
+        var why = strategy.Unavailable(format);
         if (why is not null)
         {
             throw new UnsupportedFeatureException(method.ToString(), $"Injection by {method} is not available: {why}.", method, InjectionErrorIds.InjectionMethodUnavailable);

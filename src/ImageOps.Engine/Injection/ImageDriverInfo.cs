@@ -112,7 +112,7 @@ internal static class ImageDriverReader
 
         var manifest = InjectionManifest.Parse(windows.TryRead(InjectionLayout.ManifestPath), imagePath);
         var log = FirstBootLog.Parse(windows.TryRead(InjectionLayout.LogPath));
-        foreach (var package in manifest.Packages)
+        foreach (var package in manifest.Packages.Where(p => !p.Folder.StartsWith("dism_", StringComparison.Ordinal)))
         {
             var events = log.Where(e => string.Equals(e.Package, package.Folder, StringComparison.OrdinalIgnoreCase)).ToList();
             var last = events.LastOrDefault(e => e.Event is "installed" or "installedRebootRequired" or "noDevice" or "failed" or "quarantined" or "quarantineFailed" or "missing");

@@ -168,6 +168,10 @@ public sealed class PlannedPackage
     /// <summary>Number of files staged.</summary>
     public int FileCount { get; set; }
 
+    /// <summary>The package's files on this host (relative path, host path): what DISM imports.</summary>
+    [JsonIgnore]
+    internal List<(string Relative, string Host)> HostFiles { get; } = new();
+
     /// <summary>Bytes staged.</summary>
     public long SizeBytes { get; set; }
 

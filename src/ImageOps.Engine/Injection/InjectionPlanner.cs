@@ -72,7 +72,7 @@ internal sealed class InjectionPlanner
     /// <summary>Plans adding the candidates.</summary>
     public void PlanAdd(List<PackageCandidate> candidates, DriverInjectionRequest request, OperationContext context)
     {
-        PreFlight(request.Force);
+        PreFlight(request.Force, scripted: _plan.Method != InjectionMethod.Dism);
         var platform = PlatformOf(Facts);
         var analysed = new List<AnalysedPackage>();
         foreach (var candidate in candidates)
@@ -86,6 +86,17 @@ internal sealed class InjectionPlanner
         }
 
         analysed = Deduplicate(analysed);
+        foreach (var package in analysed)
+        {
+            package.Planned.HostFiles.AddRange(package.Files.Select(f => (f.Relative, f.Host)));
+        }
+
+        if (_plan.Method == InjectionMethod.Dism)
+        {
+            PlanDism(analysed);
+            return;
+        }
+
         if (analysed.Count == 0 && _findings.All(f => f.Severity != InjectionSeverity.Blocking))
         {
             _findings.Add(new InjectionFinding(InjectionErrorIds.NoDriverPackages, InjectionSeverity.Blocking, "No driver package applies to this image: give INFs, folders, package ids, a profile or a model whose driver set is not empty."));
@@ -113,11 +124,39 @@ internal sealed class InjectionPlanner
         FinishCommon(system, request.Force);
     }
 
+    /// <summary>
+    /// DISM imports the packages into the real driver store and reflects boot-critical drivers itself:
+    /// the plan is the packages (from this host's files) and the ImageOps manifest, nothing else.
+    /// </summary>
+    private void PlanDism(List<AnalysedPackage> analysed)
+    {
+        foreach (var package in analysed)
+        {
+            package.Planned.Folder = "(driver store, imported by DISM)";
+            package.Planned.BootStub = null;
+            _manifest.Packages.Add(new ManifestPackage { Name = package.Planned.Name, Id = package.Planned.Id, Folder = "dism_" + package.Planned.Id, InfPath = package.Planned.InfPath, Provider = package.Planned.Provider, Class = package.Planned.Class, Version = package.Planned.Version, Source = package.Planned.Source + " (imported into the driver store by DISM)", StagedUtc = _now });
+        }
+
+        _findings.Add(new InjectionFinding("DismImport", InjectionSeverity.Info, "The packages are imported into the image's driver store by the DISM API, which also reflects boot-critical drivers; no registry stubs, DevicePath entry or first-boot installer are written. Not yet exercised on Windows.", _plan.DestinationPath));
+        _plan.Packages = analysed.Select(p => p.Planned).ToArray();
+        AddGenerated(InjectionLayout.ManifestPath, _manifest.ToBytes(), "ImageOps manifest");
+        _plan.Files = _files.ToArray();
+        _plan.RegistryEdits = Array.Empty<PlannedRegistryEdit>();
+        _plan.FirstBoot = null;
+        _plan.Findings = _findings.ToArray();
+    }
+
     /// <summary>Plans removing the staged packages that <paramref name="selectors"/> name.</summary>
     public void PlanRemove(IReadOnlyList<string> selectors)
     {
         PreFlight(force: true);
         var chosen = _manifest.Packages.Where(p => selectors.Any(s => Matches(p, s))).ToList();
+        foreach (var imported in chosen.Where(p => p.Folder.StartsWith("dism_", StringComparison.Ordinal)).ToList())
+        {
+            _findings.Add(new InjectionFinding("ImageDriverInDriverStore", InjectionSeverity.Blocking, $"{imported.Name} was imported into the driver store by DISM, not staged; remove it with DISM (Remove-WindowsDriver) on Windows.", imported.Name));
+            chosen.Remove(imported);
+        }
+
         foreach (var selector in selectors.Where(s => !_manifest.Packages.Any(p => Matches(p, s))))
         {
             _findings.Add(new InjectionFinding(InjectionErrorIds.ImageDriverNotFound, InjectionSeverity.Blocking, $"No package ImageOps staged in this image matches '{selector}' (Get-ImageDriver lists them; in-box and installed drivers are not removed offline).", selector));
@@ -170,7 +209,7 @@ internal sealed class InjectionPlanner
         => new Text.Wildcard(selector).IsMatch(package.Folder) || new Text.Wildcard(selector).IsMatch(package.Name)
            || package.Id.StartsWith(selector, StringComparison.OrdinalIgnoreCase) && selector.Length >= 4;
 
-    private void PreFlight(bool force)
+    private void PreFlight(bool force, bool scripted = true)
     {
         if (_windows.Volume.IsDirty)
         {
@@ -217,6 +256,11 @@ internal sealed class InjectionPlanner
         }
 
         var policy = Facts.ExecutionPolicy;
+        if (!scripted)
+        {
+            return;
+        }
+
         if (policy.EndsWith("(Group Policy)", StringComparison.Ordinal) && (policy.StartsWith("AllSigned", StringComparison.OrdinalIgnoreCase) || policy.StartsWith("Restricted", StringComparison.OrdinalIgnoreCase)))
         {
             _findings.Add(force

@@ -109,6 +109,13 @@ internal sealed class ResultLayer : IDisposable
         FaultInjection.At("inject:layer-durable");
     }
 
+    /// <summary>Flushes the closed layer file to the device again (after another writer, such as a native attach, wrote it).</summary>
+    public void FlushFileDurably()
+    {
+        using var file = new FileStream(TempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        file.Flush(flushToDisk: true);
+    }
+
     /// <summary>Renames the finished layer into place (atomically replacing an old file only when allowed).</summary>
     public void Publish()
     {
