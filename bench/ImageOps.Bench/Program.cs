@@ -17,8 +17,10 @@ switch (suite)
             corpus: Option(args, "--corpus"),
             work: Option(args, "--work"),
             keep: Array.IndexOf(args, "--keep") >= 0);
+    case "inject":
+        return new InjectionBench(work, args).Run();
     default:
-        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks, drivers.");
+        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks, drivers, inject.");
         return 2;
 }
 
