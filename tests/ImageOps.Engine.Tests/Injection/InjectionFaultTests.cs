@@ -68,6 +68,23 @@ public sealed class InjectionFaultTests
     }
 
     [SkippableFact]
+    public void Cancelling_midway_publishes_nothing_and_removes_the_temp_file()
+    {
+        var (folder, image, destination, before) = Setup(DiskFormat.Vhdx, "cancel");
+        using var cancel = new System.Threading.CancellationTokenSource();
+        var progress = new Progress(p =>
+        {
+            if (p.Phase == "Writing files" && p.Done > 0)
+            {
+                cancel.Cancel();
+            }
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => new DriverInjectionService().Add(Request(image, destination), new OperationContext(progress, null, cancel.Token)));
+        AssertIntactAndUnpublished(folder, image, destination, before, expectTemp: false);
+        Assert.Empty(Directory.GetFiles(folder, ".*.tmp"));
+    }
+
+    [SkippableFact]
     public void The_next_run_sweeps_a_killed_runs_temp_file_and_succeeds()
     {
         var (folder, image, destination, before) = Setup(DiskFormat.Qcow2, "sweep");
@@ -82,6 +99,16 @@ public sealed class InjectionFaultTests
         Assert.True(File.Exists(result.DestinationPath));
         Assert.Equal(before, InjectionFixture.Sha256(image));
         Assert.Equal(0, ImageOps.Tests.QemuImg.Check(destination, "qcow2").ExitCode);
+    }
+
+    /// <summary>Reports synchronously (System.Progress would post to the thread pool).</summary>
+    private sealed class Progress : IProgress<OperationProgress>
+    {
+        private readonly Action<OperationProgress> _report;
+
+        public Progress(Action<OperationProgress> report) => _report = report;
+
+        public void Report(OperationProgress value) => _report(value);
     }
 
     private static int DeadPid()
