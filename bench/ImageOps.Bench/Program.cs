@@ -11,6 +11,8 @@ switch (suite)
 {
     case "disks":
         return new DiskConversionBench(work, args).Run();
+    case "capture":
+        return new CaptureBench(work, args).Run();
     case "drivers":
         return DriverBench.Run(
             count: int.TryParse(Option(args, "--count"), out var n) ? n : 10_000,
@@ -20,7 +22,7 @@ switch (suite)
     case "inject":
         return new InjectionBench(work, args).Run();
     default:
-        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks, drivers, inject.");
+        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks, capture, drivers, inject.");
         return 2;
 }
 

@@ -43,6 +43,31 @@ public sealed class DiskVerbTests : System.IDisposable
     }
 
     [Fact]
+    public void Capture_writes_the_image_and_reports_it_as_json()
+    {
+        var source = Raw("disk.img", 8L << 20, (0, 7, 4096), (3L << 20, 9, 8192));
+        var image = _dir.Combine("captured.vhdx");
+        var captured = Cli.Run("disk", "capture", source, image, "--format", "vhdx", "--used-only", "--json");
+        Assert.Equal(0, captured.ExitCode);
+        Assert.Equal(image, captured.Json["destinationPath"]!.ToString());
+        Assert.Equal("Vhdx", captured.Json["format"]!.ToString());
+        Assert.True((bool)captured.Json["usedOnly"]!);
+        Assert.Equal(8L << 20, (long)captured.Json["capacityBytes"]!);
+        Assert.Equal("AllSectors", captured.Json["volumes"]![0]!["method"]!.ToString());
+        Assert.Equal(0, Cli.Run("disk", "compare", source, image).ExitCode);
+    }
+
+    [Fact]
+    public void Capture_of_a_missing_partition_fails_with_its_error_id()
+    {
+        var source = Raw("disk.img", 8L << 20, (4096, 7, 512));
+        var result = Cli.Run("disk", "capture", source, _dir.Combine("p.vhdx"), "--format", "vhdx", "--partition", "3", "--json");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal("PartitionNotFound", result.ErrorId);
+        Assert.False(File.Exists(_dir.Combine("p.vhdx")));
+    }
+
+    [Fact]
     public void Compare_errors_exit_2_as_qemu_img_compare_does()
     {
         var a = Raw("a.img", 4096);

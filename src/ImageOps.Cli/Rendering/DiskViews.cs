@@ -39,6 +39,20 @@ internal static class DiskViews
     public static void Conversion(IAnsiConsole console, ConversionResult result)
         => console.WriteLine($"Wrote {result.DestinationPath}: {result.Format} {result.Subformat}, {Bytes(result.CapacityBytes)} virtual, {Bytes(result.DataBytesWritten)} of data, {Bytes(result.FileSizeBytes)} file, in {result.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s.");
 
+    public static void Capture(IAnsiConsole console, CaptureResult result)
+    {
+        foreach (var volume in result.Volumes)
+        {
+            var name = volume.PartitionNumber is { } n ? $"Partition {n}" : "Volume";
+            var fs = volume.FileSystem.Length == 0 ? "no file system" : volume.FileSystem;
+            var how = volume.Method == CaptureMethod.UsedClusters ? $"{Bytes(volume.UsedBytes)} used clusters" : "every sector";
+            console.WriteLine($"{name}: {fs}, {Bytes(volume.SizeBytes)}, {how}{(volume.Reason is null ? string.Empty : " (" + volume.Reason + ")")}");
+        }
+
+        var skipped = result.UsedOnly ? $", {Bytes(result.FreeBytesSkipped)} of free clusters left out" : string.Empty;
+        console.WriteLine($"Captured {result.SourcePath}{(result.PartitionNumber is { } p ? $" partition {p}" : string.Empty)} to {result.DestinationPath}: {result.Format} {result.Subformat}, {Bytes(result.CapacityBytes)} virtual, {Bytes(result.DataBytesWritten)} of data{skipped}, {Bytes(result.FileSizeBytes)} file, in {result.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s.");
+    }
+
     public static void Check(IAnsiConsole console, DiskCheckResult result)
     {
         foreach (var problem in result.Problems)

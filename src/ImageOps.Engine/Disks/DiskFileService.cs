@@ -6,7 +6,7 @@ namespace ImageOps.Engine.Disks;
 
 /// <summary>
 /// The virtual disk operations both front ends call (one engine call per cmdlet or CLI verb):
-/// inspect, create, convert, check, compare, measure, resize, optimize and merge.
+/// inspect, create, convert, capture, check, compare, measure, resize, optimize and merge.
 /// </summary>
 public sealed class DiskFileService
 {
@@ -29,6 +29,13 @@ public sealed class DiskFileService
     /// <summary>Converts a disk (flattening its chain, or only its top layer onto a backing image).</summary>
     public ConversionResult Convert(ConversionRequest request, OperationContext? context = null)
         => DiskConverter.Convert(new DiskOpener(request.ParentSearchPaths), request, context ?? OperationContext.None);
+
+    /// <summary>
+    /// Captures a block device, a disk file or one partition into an image, every sector or (used-only)
+    /// only the clusters its NTFS volumes use.
+    /// </summary>
+    public CaptureResult Capture(CaptureRequest request, OperationContext? context = null)
+        => DiskCapturer.Capture(new DiskOpener(request.ParentSearchPaths), request, context ?? OperationContext.None);
 
     /// <summary>Checks (and with <paramref name="repair"/>, repairs) a disk's metadata.</summary>
     public DiskCheckResult Check(string path, bool repair = false, DiskFormat? format = null, OperationContext? context = null)

@@ -131,4 +131,15 @@ public static class ErrorIds
 
     /// <summary>The fleet inventory file does not exist.</summary>
     public const string DriverInventoryNotFound = "DriverInventoryNotFound";
+    /// <summary>A capture source has no bytes (an empty file, or a device whose size this OS does not report).</summary>
+    public const string CaptureSourceEmpty = "CaptureSourceEmpty";
+
+    /// <summary>Capturing this kind of device is not supported on this operating system.</summary>
+    public const string CaptureDeviceNotSupported = "CaptureDeviceNotSupported";
+
+    /// <summary>The disk has no partition with the number given (or no partition table at all).</summary>
+    public const string PartitionNotFound = "PartitionNotFound";
+
+    /// <summary>The partition given is an MBR extended partition, a container rather than a volume.</summary>
+    public const string PartitionIsExtended = "PartitionIsExtended";
 }

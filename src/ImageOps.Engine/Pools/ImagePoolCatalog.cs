@@ -58,8 +58,7 @@ public sealed class ImagePoolCatalog
             ModifiedUtc = now,
         };
 
-        lease.EnsureHeld();
-        if (!RecordStore.TryCreate(PoolLayout.RecordPath(full), record))
+        if (!RecordStore.TryCreate(PoolLayout.RecordPath(full), record, lease))
         {
             throw new ObjectExistsException(ErrorIds.ImagePoolPathAlreadyPool, $"'{full}' became an image pool while this one was being created (another library?); use Register-ImagePool to add it.", full);
         }
@@ -67,8 +66,7 @@ public sealed class ImagePoolCatalog
         var registration = new PoolRegistration { PoolId = record.Id, Name = name, Path = full, RegisteredUtc = now };
         try
         {
-            lease.EnsureHeld();
-            if (!RecordStore.TryCreate(RegistrationPath(name), registration))
+            if (!RecordStore.TryCreate(RegistrationPath(name), registration, lease))
             {
                 throw new ObjectExistsException(ErrorIds.ImagePoolNameInUse, $"A pool named '{name}' is already registered in '{_library.RootPath}'.", name);
             }
@@ -242,8 +240,7 @@ public sealed class ImagePoolCatalog
         EnsureNameFree(registrations, localName, exceptPoolId: null);
         EnsureNoOverlap(registrations, full, exceptPoolId: null);
         var registration = new PoolRegistration { PoolId = record.Id, Name = localName, Path = full, RegisteredUtc = _library.Clock.UtcNow };
-        lease.EnsureHeld();
-        if (!RecordStore.TryCreate(RegistrationPath(localName), registration))
+        if (!RecordStore.TryCreate(RegistrationPath(localName), registration, lease))
         {
             throw new ObjectExistsException(ErrorIds.ImagePoolNameInUse, $"A pool named '{localName}' is already registered in '{_library.RootPath}'.", localName);
         }
@@ -483,8 +480,7 @@ public sealed class ImagePoolCatalog
 
         record.ModifiedUtc = _library.Clock.UtcNow;
         libraryLease.EnsureHeld();
-        poolLease.EnsureHeld();
-        RecordStore.Replace(recordPath, record);
+        RecordStore.Replace(recordPath, record, poolLease);
     }
 
     /// <summary>

@@ -13,17 +13,21 @@ public static class AtomicFile
 {
     /// <summary>
     /// Writes <paramref name="content"/> to <paramref name="path"/>, replacing any existing file.
+    /// <paramref name="beforeCommit"/> runs after the content is on the device and right before the
+    /// rename that makes it visible — the place for a lease check, so the slow flush cannot open a
+    /// window in which a lost lease goes unnoticed. If it throws, nothing is committed.
     /// </summary>
-    public static void Replace(string path, byte[] content) => Write(path, content, createOnly: false);
+    public static void Replace(string path, byte[] content, Action? beforeCommit = null) => Write(path, content, createOnly: false, beforeCommit);
 
     /// <summary>
     /// Writes <paramref name="content"/> to <paramref name="path"/> only if no file has that name.
     /// Returns false (writing nothing) when one exists, including one created by a concurrent writer
-    /// a moment ago: the final step is an atomic no-replace rename.
+    /// a moment ago: the final step is an atomic no-replace rename. <paramref name="beforeCommit"/>
+    /// runs as for <see cref="Replace"/>.
     /// </summary>
-    public static bool TryCreate(string path, byte[] content) => Write(path, content, createOnly: true);
+    public static bool TryCreate(string path, byte[] content, Action? beforeCommit = null) => Write(path, content, createOnly: true, beforeCommit);
 
-    private static bool Write(string path, byte[] content, bool createOnly)
+    private static bool Write(string path, byte[] content, bool createOnly, Action? beforeCommit)
     {
         if (createOnly && File.Exists(path))
         {
@@ -46,6 +50,7 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
+            beforeCommit?.Invoke();
             FaultInjection.At("atomic:rename");
             if (createOnly)
             {

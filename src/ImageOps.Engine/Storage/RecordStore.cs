@@ -104,15 +104,19 @@ public static class RecordStore
         }
     }
 
-    /// <summary>Writes a record, replacing any existing file atomically.</summary>
-    public static void Replace<T>(string path, T record)
+    /// <summary>
+    /// Writes a record, replacing any existing file atomically. With a <paramref name="fence"/>, the
+    /// lease is checked after the record is flushed and right before it becomes visible, so a holder
+    /// that lost its lease cannot commit (DESIGN.md §3).
+    /// </summary>
+    public static void Replace<T>(string path, T record, Lease? fence = null)
         where T : Record
-        => AtomicFile.Replace(path, Encode(record));
+        => AtomicFile.Replace(path, Encode(record), fence is null ? null : fence.EnsureHeld);
 
-    /// <summary>Writes a record only if the file does not exist; false if it does (someone else won).</summary>
-    public static bool TryCreate<T>(string path, T record)
+    /// <summary>Writes a record only if the file does not exist; false if it does (someone else won). <paramref name="fence"/> as for <see cref="Replace{T}"/>.</summary>
+    public static bool TryCreate<T>(string path, T record, Lease? fence = null)
         where T : Record
-        => AtomicFile.TryCreate(path, Encode(record));
+        => AtomicFile.TryCreate(path, Encode(record), fence is null ? null : fence.EnsureHeld);
 
     private static byte[] Encode<T>(T record)
         where T : Record

@@ -53,36 +53,72 @@ public sealed class NtfsClusterBitmap
     }
 
     /// <summary>The in-use clusters as maximal runs, in ascending order.</summary>
-    public IEnumerable<NtfsClusterRange> GetAllocatedRanges()
+    public IEnumerable<NtfsClusterRange> GetAllocatedRanges() => GetAllocatedRanges(0, ClusterCount);
+
+    /// <summary>
+    /// The in-use clusters of [<paramref name="firstCluster"/>, +<paramref name="clusterCount"/>) as
+    /// maximal runs clipped to that window, in ascending order. Reads only the bitmap bytes the window
+    /// needs, so callers can walk a volume piece by piece (capture reads per block) with bounded memory.
+    /// Safe to call from several threads.
+    /// </summary>
+    public IEnumerable<NtfsClusterRange> GetAllocatedRanges(long firstCluster, long clusterCount)
     {
-        var start = -1L;
-        var buffer = new byte[ChunkBytes];
-        var totalBytes = (ClusterCount + 7) / 8;
-        for (long chunk = 0; chunk < totalBytes; chunk += ChunkBytes)
+        if (firstCluster < 0 || clusterCount < 0 || firstCluster > ClusterCount - clusterCount)
         {
-            var n = (int)Math.Min(ChunkBytes, totalBytes - chunk);
+            throw new ArgumentOutOfRangeException(nameof(firstCluster), $"[{firstCluster}, +{clusterCount}) is not inside the {ClusterCount} clusters of the volume.");
+        }
+
+        return Walk(firstCluster, firstCluster + clusterCount);
+    }
+
+    private IEnumerable<NtfsClusterRange> Walk(long first, long end)
+    {
+        if (end <= first)
+        {
+            yield break;
+        }
+
+        var start = -1L;
+        var firstByte = first / 8;
+        var endByte = (end + 7) / 8;
+        var buffer = new byte[(int)Math.Min(ChunkBytes, endByte - firstByte)];
+        for (var chunk = firstByte; chunk < endByte; chunk += buffer.Length)
+        {
+            var n = (int)Math.Min(buffer.Length, endByte - chunk);
             Load(chunk, buffer.AsSpan(0, n));
             for (var i = 0; i < n; i++)
             {
                 var b = buffer[i];
+                var firstCluster = (chunk + i) * 8;
+                var whole = firstCluster >= first && firstCluster + 8 <= end;
 
                 // Whole free or whole used bytes decide eight clusters at once.
-                if ((b == 0 && start < 0) || (b == 0xFF && start >= 0))
+                if (whole && ((b == 0 && start < 0) || (b == 0xFF && start >= 0)))
                 {
                     continue;
                 }
 
-                var firstCluster = (chunk + i) * 8;
-                for (var bit = 0; bit < 8 && firstCluster + bit < ClusterCount; bit++)
+                for (var bit = 0; bit < 8; bit++)
                 {
+                    var cluster = firstCluster + bit;
+                    if (cluster < first)
+                    {
+                        continue;
+                    }
+
+                    if (cluster >= end)
+                    {
+                        break;
+                    }
+
                     var used = (b & (1 << bit)) != 0;
                     if (used && start < 0)
                     {
-                        start = firstCluster + bit;
+                        start = cluster;
                     }
                     else if (!used && start >= 0)
                     {
-                        yield return new NtfsClusterRange(start, firstCluster + bit - start);
+                        yield return new NtfsClusterRange(start, cluster - start);
                         start = -1;
                     }
                 }
@@ -91,7 +127,7 @@ public sealed class NtfsClusterBitmap
 
         if (start >= 0)
         {
-            yield return new NtfsClusterRange(start, ClusterCount - start);
+            yield return new NtfsClusterRange(start, end - start);
         }
     }
 

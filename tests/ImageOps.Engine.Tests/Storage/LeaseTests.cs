@@ -217,6 +217,28 @@ public class LeaseTests
     }
 
     [Fact]
+    public void A_fenced_record_write_by_a_holder_that_lost_its_lease_commits_nothing()
+    {
+        using var dir = new TempFolder();
+        var clock = new FakeClock();
+        var leases = new LeaseManager(dir.Path, clock);
+        var target = dir.Combine("record.json");
+        var paused = leases.Acquire("pools", "paused holder", duration: TimeSpan.FromSeconds(60));
+        RecordStore.Replace(target, new LeaseRecord { Resource = "before", Generation = 1, Owner = "o", Host = "h", ProcessId = 1, ExpiresUtc = clock.UtcNow }, paused);
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        using var taker = leases.Acquire("pools", "taker", wait: TimeSpan.Zero);
+        var lost = Assert.Throws<LeaseException>(() => RecordStore.Replace(target, new LeaseRecord { Resource = "after", Generation = 2, Owner = "o", Host = "h", ProcessId = 1, ExpiresUtc = clock.UtcNow }, paused));
+        Assert.Equal(ErrorIds.LeaseLost, lost.ErrorId);
+        Assert.False(RecordStore.TryCreate(target, new LeaseRecord { Resource = "x", Generation = 3, Owner = "o", Host = "h", ProcessId = 1, ExpiresUtc = clock.UtcNow }, paused));
+        Assert.Throws<LeaseException>(() => RecordStore.TryCreate(dir.Combine("new.json"), new LeaseRecord { Resource = "x", Generation = 3, Owner = "o", Host = "h", ProcessId = 1, ExpiresUtc = clock.UtcNow }, paused));
+
+        Assert.Equal("before", RecordStore.Read<LeaseRecord>(target).Resource);
+        Assert.False(File.Exists(dir.Combine("new.json")));
+        Assert.Equal(new[] { "record.json" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName).ToArray());
+    }
+
+    [Fact]
     public void Concurrent_holders_never_lose_an_update()
     {
         using var dir = new TempFolder();
@@ -231,8 +253,7 @@ public class LeaseTests
             {
                 using var lease = leases.Acquire("counter", "increment", wait: TimeSpan.FromSeconds(60));
                 var value = int.Parse(File.ReadAllText(counter));
-                lease.EnsureHeld();
-                AtomicFile.Replace(counter, System.Text.Encoding.ASCII.GetBytes((value + 1).ToString()));
+                AtomicFile.Replace(counter, System.Text.Encoding.ASCII.GetBytes((value + 1).ToString()), lease.EnsureHeld);
             }
         });
 

@@ -37,6 +37,34 @@ public class StorageTests
     }
 
     [Fact]
+    public void Sparse_writes_leave_zero_runs_as_holes_and_store_every_data_byte()
+    {
+        using var dir = new TempFolder();
+        var path = dir.Combine("sparse.bin");
+        var payload = new byte[4 << 20];
+        var random = new Random(7);
+
+        // Data at 0-64 KiB, a 4-byte island inside the third 64 KiB piece, and the last 128 KiB.
+        random.NextBytes(payload.AsSpan(0, 64 << 10));
+        payload[(128 << 10) + 5] = 1;
+        random.NextBytes(payload.AsSpan(payload.Length - (128 << 10)));
+        using (var storage = FileBlockStorage.Create(path))
+        {
+            storage.WriteSkippingZeros(1 << 20, payload);
+            storage.SetLength((1 << 20) + payload.Length + (1 << 20));
+        }
+
+        Assert.Equal(new byte[1 << 20].Concat(payload).Concat(new byte[1 << 20]).ToArray(), File.ReadAllBytes(path));
+        using var handle = File.OpenHandle(path);
+        var data = SparseFileMap.Map(handle, RandomAccess.GetLength(handle), 0, RandomAccess.GetLength(handle))
+            .Where(r => r.Kind == AllocationKind.Data)
+            .Sum(r => r.Length);
+
+        // Three 64 KiB pieces hold data and 128 KiB at the end; the file system may round to its block.
+        Assert.InRange(data, 256 << 10, 320 << 10);
+    }
+
+    [Fact]
     public void File_storage_writes_extend_and_set_length_truncates()
     {
         using var dir = new TempFolder();

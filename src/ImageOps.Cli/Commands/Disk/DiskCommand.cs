@@ -7,10 +7,11 @@ internal static class DiskCommand
 {
     public static Command Create()
     {
-        var disk = new Command("disk", "Inspect, create, convert, check, compare, measure, resize, compact and merge virtual disks (raw, VHD, VHDX, QCOW2, VMDK).");
+        var disk = new Command("disk", "Inspect, create, convert, capture, check, compare, measure, resize, compact and merge virtual disks (raw, VHD, VHDX, QCOW2, VMDK).");
         disk.Subcommands.Add(DiskInfoVerb.Create());
         disk.Subcommands.Add(DiskCreateVerb.Create());
         disk.Subcommands.Add(DiskConvertVerb.Create());
+        disk.Subcommands.Add(DiskCaptureVerb.Create());
         disk.Subcommands.Add(DiskCheckVerb.Create());
         disk.Subcommands.Add(DiskCompareVerb.Create());
         disk.Subcommands.Add(DiskMeasureVerb.Create());

@@ -32,67 +32,7 @@ internal static class DiskConverter
                 target.Variant = DiskVariant.Differencing;
             }
 
-            var format = DiskFormats.Get(target.Format);
-            var capacity = request.Profile == TargetProfile.Azure ? (source.Capacity + MiB - 1) / MiB * MiB : source.Capacity;
-            CheckCapabilities(format, target, capacity, backing);
-            var options = new DiskCreateOptions
-            {
-                Capacity = capacity,
-                Variant = target.Variant,
-                ClusterSize = request.ClusterSizeBytes,
-                Compress = target.Compress,
-                Subformat = target.Subformat,
-                VmdkVersion = target.VmdkVersion,
-                LogicalSectorSize = source.LogicalSectorSize,
-                Parent = backing,
-                ParentReference = backing is null ? null : PathRules.RelativePath(Path.GetDirectoryName(destination)!, Path.GetFullPath(backing.Path)),
-            };
-
-            using var output = new OutputFile(destination, request.Overwrite);
-            var activity = $"Converting {Path.GetFileName(source.Path)} to {target.Format}";
-            long written;
-            long fileSize;
-            using (var storage = new FlushPolicyStorage(FileBlockStorage.Create(output.TempPath), destination))
-            using (var writer = format.CreateWriter(storage, options))
-            {
-                var plan = backing is null
-                    ? CopyPlan.Flatten(source, writer.ChunkSize, out var dataBytes)
-                    : CopyPlan.TopLayer(source, writer.ChunkSize, out dataBytes);
-                var workers = request.Workers ?? Math.Min(8, Math.Max(1, Environment.ProcessorCount));
-                var pipeline = new CopyPipeline(source, writer, workers, zeroChunksHideParent: backing is not null);
-                context.Log.Verbose($"Copying {ByteSize.Format(dataBytes)} of allocated data from '{source.Path}' ({ByteSize.Format(source.Capacity)} virtual) with {workers} worker(s).");
-                pipeline.Run(plan, dataBytes, activity, context);
-                context.ThrowIfCancelled();
-                context.Report(activity, "Writing metadata", 0, -1);
-                writer.Complete();
-                // Replacing an existing image with data the device does not hold yet could lose both on a
-                // power cut, so a replacement is always made durable first.
-                if (request.Durable || File.Exists(destination))
-                {
-                    context.Report(activity, "Flushing to disk", 0, -1);
-                    storage.FlushDurably();
-                }
-
-                written = pipeline.BytesWritten;
-                fileSize = storage.Length;
-            }
-
-            output.Commit();
-            context.Log.Verbose($"Wrote '{destination}' ({ByteSize.Format(fileSize)}) in {clock.Elapsed.TotalSeconds:F1} s.");
-            return new ConversionResult
-            {
-                SourcePath = Path.GetFullPath(source.Path),
-                DestinationPath = destination,
-                Format = target.Format,
-                Variant = target.Variant,
-                Subformat = target.Subformat ?? target.Variant.ToString().ToLowerInvariant(),
-                Profile = request.Profile,
-                CapacityBytes = capacity,
-                DataBytesWritten = written,
-                FileSizeBytes = fileSize,
-                BackingPath = backing is null ? null : Path.GetFullPath(backing.Path),
-                Duration = clock.Elapsed,
-            };
+            return Write(source, backing, request, target, $"Converting {Path.GetFileName(source.Path)} to {target.Format}", clock, context);
         }
         finally
         {
@@ -101,10 +41,80 @@ internal static class DiskConverter
     }
 
     /// <summary>
+    /// Writes <paramref name="source"/> (any disk, including a capture's filtered view) as a new image:
+    /// the one copy path both conversion and capture use — temp file, allocation-map-driven parallel
+    /// pipeline, metadata, optional durable flush, rename.
+    /// </summary>
+    internal static ConversionResult Write(VirtualDisk source, VirtualDisk? backing, ConversionRequest request, Target target, string activity, Stopwatch clock, OperationContext context)
+    {
+        var destination = Path.GetFullPath(request.DestinationPath);
+        var format = DiskFormats.Get(target.Format);
+        var capacity = request.Profile == TargetProfile.Azure ? (source.Capacity + MiB - 1) / MiB * MiB : source.Capacity;
+        CheckCapabilities(format, target, capacity, backing);
+        var options = new DiskCreateOptions
+        {
+            Capacity = capacity,
+            Variant = target.Variant,
+            ClusterSize = request.ClusterSizeBytes,
+            Compress = target.Compress,
+            Subformat = target.Subformat,
+            VmdkVersion = target.VmdkVersion,
+            LogicalSectorSize = source.LogicalSectorSize,
+            Parent = backing,
+            ParentReference = backing is null ? null : PathRules.RelativePath(Path.GetDirectoryName(destination)!, Path.GetFullPath(backing.Path)),
+        };
+
+        using var output = new OutputFile(destination, request.Overwrite);
+        long written;
+        long fileSize;
+        using (var storage = new FlushPolicyStorage(FileBlockStorage.Create(output.TempPath), destination))
+        using (var writer = format.CreateWriter(storage, options))
+        {
+            var plan = backing is null
+                ? CopyPlan.Flatten(source, writer.ChunkSize, out var dataBytes)
+                : CopyPlan.TopLayer(source, writer.ChunkSize, out dataBytes);
+            var workers = request.Workers ?? Math.Min(8, Math.Max(1, Environment.ProcessorCount));
+            var pipeline = new CopyPipeline(source, writer, workers, zeroChunksHideParent: backing is not null);
+            context.Log.Verbose($"Copying {ByteSize.Format(dataBytes)} of allocated data from '{source.Path}' ({ByteSize.Format(source.Capacity)} virtual) with {workers} worker(s).");
+            pipeline.Run(plan, dataBytes, activity, context);
+            context.ThrowIfCancelled();
+            context.Report(activity, "Writing metadata", 0, -1);
+            writer.Complete();
+            // Replacing an existing image with data the device does not hold yet could lose both on a
+            // power cut, so a replacement is always made durable first.
+            if (request.Durable || File.Exists(destination))
+            {
+                context.Report(activity, "Flushing to disk", 0, -1);
+                storage.FlushDurably();
+            }
+
+            written = pipeline.BytesWritten;
+            fileSize = storage.Length;
+        }
+
+        output.Commit();
+        context.Log.Verbose($"Wrote '{destination}' ({ByteSize.Format(fileSize)}) in {clock.Elapsed.TotalSeconds:F1} s.");
+        return new ConversionResult
+        {
+            SourcePath = Path.GetFullPath(source.Path),
+            DestinationPath = destination,
+            Format = target.Format,
+            Variant = target.Variant,
+            Subformat = target.Subformat ?? target.Variant.ToString().ToLowerInvariant(),
+            Profile = request.Profile,
+            CapacityBytes = capacity,
+            DataBytesWritten = written,
+            FileSizeBytes = fileSize,
+            BackingPath = backing is null ? null : Path.GetFullPath(backing.Path),
+            Duration = clock.Elapsed,
+        };
+    }
+
+    /// <summary>
     /// The output the request and its profile ask for. A profile fills in what the caller left unset
     /// and refuses what contradicts it, rather than silently overriding the caller.
     /// </summary>
-    private static Target Resolve(ConversionRequest request)
+    internal static Target Resolve(ConversionRequest request)
     {
         switch (request.Profile)
         {
@@ -155,7 +165,7 @@ internal static class DiskConverter
         }
     }
 
-    private static void RefuseOverwritingTheChain(VirtualDisk disk, string destination)
+    internal static void RefuseOverwritingTheChain(VirtualDisk disk, string destination)
     {
         for (var d = disk; d is not null; d = d.Parent)
         {
@@ -166,7 +176,8 @@ internal static class DiskConverter
         }
     }
 
-    private sealed class Target
+    /// <summary>The output a request resolves to.</summary>
+    internal sealed class Target
     {
         public Target(DiskFormat format, DiskVariant variant, bool compress, string? subformat, int? vmdkVersion)
         {

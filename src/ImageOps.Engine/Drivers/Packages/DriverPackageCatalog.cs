@@ -387,8 +387,7 @@ public sealed class DriverPackageCatalog
                     }
                 }
 
-                lease.EnsureHeld();
-                if (RecordStore.TryCreate(path, record))
+                if (RecordStore.TryCreate(path, record, lease))
                 {
                     item.Status = DriverImportStatus.Added;
                     item.Package = Describe(record);
@@ -406,8 +405,7 @@ public sealed class DriverPackageCatalog
                 if (added.Count > 0)
                 {
                     existing.Groups.AddRange(added);
-                    lease.EnsureHeld();
-                    RecordStore.Replace(path, existing);
+                    RecordStore.Replace(path, existing, lease);
                 }
 
                 item.Status = DriverImportStatus.AlreadyPresent;

@@ -182,8 +182,7 @@ public sealed class DriverProfileCatalog
         var now = _library.Clock.UtcNow;
         var record = new DriverProfileRecord { Id = Guid.NewGuid(), Name = name, Rules = rules, CreatedUtc = now, ModifiedUtc = now };
         Directory.CreateDirectory(Folder);
-        lease.EnsureHeld();
-        if (!RecordStore.TryCreate(PathOf(name), record))
+        if (!RecordStore.TryCreate(PathOf(name), record, lease))
         {
             throw new ObjectExistsException(ErrorIds.DriverProfileNameInUse, $"A driver profile named '{name}' already exists in '{_library.RootPath}'.", name);
         }

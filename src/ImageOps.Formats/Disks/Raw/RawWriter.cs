@@ -17,7 +17,7 @@ internal sealed class RawWriter : DiskWriter
 
     public override int ChunkSize => 1 << 20;
 
-    public override void Write(long offset, ReadOnlySpan<byte> payload, bool transformed) => _storage.WriteAt(offset, payload);
+    public override void Write(long offset, ReadOnlySpan<byte> payload, bool transformed) => _storage.WriteSkippingZeros(offset, payload);
 
     // A fresh file extended with SetLength reads as zeros already; raw has no parent to hide.
     public override void WriteZeros(long offset, long length)

@@ -11,6 +11,13 @@ namespace ImageOps.Formats.Disks.Storage;
 /// because this assembly targets netstandard2.0. On Windows PowerShell 5.1 they fall back to a
 /// <see cref="FileStream"/> under a lock.
 /// </summary>
+/// <remarks>
+/// A block device opens like a file. Its size is not what <see cref="FileStream.Length"/> reports there
+/// (fstat gives 0 for a device on Linux), so a zero length is checked with lseek(SEEK_END), which the
+/// kernel answers with the device size; <see cref="IsBlockDevice"/> then says so. Elsewhere (Windows
+/// <c>\\.\PhysicalDriveN</c>, macOS <c>/dev/diskN</c>) no such query is made and the device reads as
+/// empty: callers that accept devices refuse an empty source there.
+/// </remarks>
 public sealed class FileBlockStorage : IBlockStorage, ISparseStorage
 {
     private delegate int ReadAtDelegate(SafeFileHandle handle, Span<byte> buffer, long offset);
@@ -28,7 +35,9 @@ public sealed class FileBlockStorage : IBlockStorage, ISparseStorage
     {
         _stream = stream;
         Name = path;
-        _length = stream.Length;
+        var reported = stream.Length;
+        _length = ResolveLength(reported, () => DeviceSize.SeekEnd(stream.SafeFileHandle), out var device);
+        IsBlockDevice = device;
     }
 
     /// <inheritdoc />
@@ -39,6 +48,12 @@ public sealed class FileBlockStorage : IBlockStorage, ISparseStorage
 
     /// <inheritdoc />
     public bool CanWrite => _stream.CanWrite;
+
+    /// <summary>
+    /// True if the file system reported no length but the end of the opened file lies further: a block
+    /// device (Linux), whose <see cref="Length"/> is then the device size and never changes.
+    /// </summary>
+    public bool IsBlockDevice { get; }
 
     /// <summary>True when positional I/O (RandomAccess) is in use rather than the locked fallback.</summary>
     public static bool UsesPositionalIo => RandomRead is not null && RandomWrite is not null;
@@ -122,6 +137,11 @@ public sealed class FileBlockStorage : IBlockStorage, ISparseStorage
     /// <inheritdoc />
     public void SetLength(long length)
     {
+        if (IsBlockDevice)
+        {
+            throw new NotSupportedException($"'{Name}' is a block device; its size cannot change.");
+        }
+
         lock (_gate)
         {
             _stream.SetLength(length);
@@ -144,6 +164,29 @@ public sealed class FileBlockStorage : IBlockStorage, ISparseStorage
 
     /// <inheritdoc />
     public void Dispose() => _stream.Dispose();
+
+    /// <summary>
+    /// The length to use: what the file system reported, unless that is 0 and the end found by
+    /// <paramref name="seekEnd"/> (-1 when unsupported) is further — the case of a block device.
+    /// A seam for tests, which pass a regular file's handle with a reported length of 0.
+    /// </summary>
+    internal static long ResolveLength(long reported, Func<long> seekEnd, out bool blockDevice)
+    {
+        blockDevice = false;
+        if (reported != 0)
+        {
+            return reported;
+        }
+
+        var end = seekEnd();
+        if (end <= 0)
+        {
+            return reported;
+        }
+
+        blockDevice = true;
+        return end;
+    }
 
     private static T? Bind<T>(string name, Type spanType)
         where T : Delegate

@@ -81,12 +81,14 @@ internal sealed class VhdWriter : DiskWriter
 
         if (_layout is null)
         {
-            _storage.WriteAt(offset, payload);
+            _storage.WriteSkippingZeros(offset, payload);
             return;
         }
 
         var inBlock = StartBlock(offset);
-        _storage.WriteAt(_bitmapOffset + _layout.BitmapSize + inBlock, payload);
+        // Zero runs inside the block stay holes of the sparse file: they read as zeros, which is
+        // what a present sector of zeros must read.
+        _storage.WriteSkippingZeros(_bitmapOffset + _layout.BitmapSize + inBlock, payload);
         MarkStored(inBlock, payload.Length);
     }
 

@@ -15,9 +15,6 @@ namespace ImageOps.Formats.Disks.Vhdx;
 /// </summary>
 internal sealed class VhdxWriter : DiskWriter
 {
-    /// <summary>Runs of zeros this long inside a chunk are not written, so they stay holes.</summary>
-    private const int ZeroSkipGranularity = 64 * 1024;
-
     private readonly IBlockStorage? _storage;
     private readonly VhdxCreateParameters _parameters;
     private readonly VhdxGeometry _geometry;
@@ -86,7 +83,7 @@ internal sealed class VhdxWriter : DiskWriter
         var blockOffset = Touch(block, offset - (block * _geometry.BlockSize), payload.Length, data: true);
         if (_storage is not null)
         {
-            WriteSkippingZeros(blockOffset + (offset - (block * _geometry.BlockSize)), payload);
+            _storage.WriteSkippingZeros(blockOffset + (offset - (block * _geometry.BlockSize)), payload);
         }
 
         _expected = offset + payload.Length;
@@ -299,28 +296,4 @@ internal sealed class VhdxWriter : DiskWriter
     }
 
     private long FixedBlockOffset(long block) => _parameters.DataOffset + (block * _geometry.BlockSize);
-
-    private void WriteSkippingZeros(long fileOffset, ReadOnlySpan<byte> payload)
-    {
-        var runStart = -1;
-        for (var at = 0; at < payload.Length; at += ZeroSkipGranularity)
-        {
-            var piece = payload.Slice(at, Math.Min(ZeroSkipGranularity, payload.Length - at));
-            var zero = ZeroDetector.IsAllZero(piece);
-            if (!zero && runStart < 0)
-            {
-                runStart = at;
-            }
-            else if (zero && runStart >= 0)
-            {
-                _storage!.WriteAt(fileOffset + runStart, payload.Slice(runStart, at - runStart));
-                runStart = -1;
-            }
-        }
-
-        if (runStart >= 0)
-        {
-            _storage!.WriteAt(fileOffset + runStart, payload.Slice(runStart));
-        }
-    }
 }
