@@ -12,9 +12,10 @@ namespace ImageOps.Engine.Injection;
 /// <list type="bullet">
 /// <item>It is on the Windows volume whatever drive letter Windows gives it, and can be named as
 /// <c>%SystemRoot%\ImageOps\Drivers</c> in DevicePath (REG_EXPAND_SZ) and the service command line.</item>
-/// <item>It inherits the Windows folder's ACL (administrators and SYSTEM write, users read): a folder
-/// in DevicePath that users could write, such as <c>C:\Drivers</c> at the root, would let any user
-/// plant a driver PnP then installs.</item>
+/// <item>Under the Windows folder, whose ACL lets only administrators and SYSTEM write: a folder in
+/// DevicePath that users could write, such as <c>C:\Drivers</c> at the root, would let any user plant a
+/// driver PnP then installs. (Files written through libntfs-3g get the security descriptor libntfs-3g
+/// assigns, not an inherited one; that they end up no more writable than their folder is not verified.)</item>
 /// <item>It is neither the driver store (owned by PnP, where only pnputil/DISM may add packages) nor
 /// <c>Windows\INF</c>; and it is not virt-v2v's <c>Windows\Drivers\VirtIO</c>, so both tools' files can
 /// be told apart.</item>
