@@ -20,6 +20,7 @@
     # Explicit lists (never wildcards): a contract test checks CmdletsToExport against the assembly.
     CmdletsToExport      = @(
         'Add-DriverPackage'
+        'Add-ImageDriver'
         'Compare-DiskFile'
         'Compare-ImageInventory'
         'Convert-DiskFile'
@@ -29,6 +30,7 @@
         'Get-DriverInf'
         'Get-DriverPackage'
         'Get-DriverProfile'
+        'Get-ImageDriver'
         'Get-ImageInventory'
         'Get-ImagePool'
         'Measure-DiskFile'
@@ -41,6 +43,7 @@
         'Register-ImagePool'
         'Remove-DriverPackage'
         'Remove-DriverProfile'
+        'Remove-ImageDriver'
         'Remove-ImagePool'
         'Resize-DiskFile'
         'Resolve-DriverSet'

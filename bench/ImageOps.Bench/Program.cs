@@ -19,8 +19,10 @@ switch (suite)
             corpus: Option(args, "--corpus"),
             work: Option(args, "--work"),
             keep: Array.IndexOf(args, "--keep") >= 0);
+    case "inject":
+        return new InjectionBench(work, args).Run();
     default:
-        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks, capture, drivers.");
+        Console.Error.WriteLine($"Unknown suite '{suite}'. Suites: disks, capture, drivers, inject.");
         return 2;
 }
 

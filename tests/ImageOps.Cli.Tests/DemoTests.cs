@@ -19,6 +19,12 @@ public class DemoTests
         Assert.Contains("leave out iaStorVD.inf: excluded by profile 'Latitude 7440': class SCSIAdapter is excluded", first.Out);
         Assert.Contains("byte-identical to the original: True", first.Out);
         Assert.True(File.Exists(Path.Combine(path, "drivers", "coverage.html")));
+        if (External.Find("mkntfs") is not null)
+        {
+            Assert.Contains("Injected into a new layer: win11-virtio.qcow2 -> win11-gold.qcow2", first.Out);
+            Assert.Contains("viostor.inf Pending (boot start)", first.Out);
+        }
+
         Assert.True(File.Exists(Path.Combine(path, "library", "pools", "gold.json")));
         if (External.Find("mkntfs") is not null)
         {

@@ -152,6 +152,31 @@ function New-TestDriverLibrary {
     $library
 }
 
+# A synthetic Windows 11 image (GPT, NTFS, SYSTEM and SOFTWARE hives) built by the engine's fixture builder.
+# It needs mkntfs and libntfs-3g (Linux); Test-CanBuildWindowsImage says whether they are here.
+function Test-CanBuildWindowsImage {
+    $null -ne (Get-Command mkntfs -ErrorAction SilentlyContinue) -and $IsLinux
+}
+
+function New-TestWindowsImage {
+    param([string] $Format = 'Qcow2', [string] $Name = 'win11')
+    $folder = New-TestFolder -Name $Name
+    $null = New-Item -ItemType Directory -Path $folder
+    $path = Join-Path $folder ("$Name." + $Format.ToLowerInvariant())
+    $spec = [ImageOps.Engine.Samples.WindowsImageSpec]::new()
+    $spec.Format = $Format
+    $spec.SizeBytes = 256MB
+    $null = [ImageOps.Engine.Samples.SyntheticWindowsImage]::Create($path, $spec, $null)
+    $path
+}
+
+# A VirtIO-style boot storage driver package (or -Network: a NIC) in a new folder; returns the folder.
+function New-TestInjectionPackage {
+    param([switch] $Network, [switch] $NoCatalog)
+    $folder = New-TestFolder -Name 'package'
+    $driver = if ($Network) { [ImageOps.Engine.Samples.SampleInjectionDrivers]::Network('vionet', 'PCI\VEN_1AF4&DEV_1041') } else { [ImageOps.Engine.Samples.SampleInjectionDrivers]::VirtioStorage() }
+    $null = [ImageOps.Engine.Samples.SampleInjectionDrivers]::Write($folder, $driver, -not $NoCatalog, 4096)
+    $folder
 # A synthetic Windows image made by New-SampleWindowsImage, with any other parameters passed on.
 # Returns @{ Path; SkipReason }: on hosts without mkntfs or libntfs-3g (Windows, or Linux without
 # ntfs-3g) Path is $null and SkipReason says why, and tests use Set-ItResult -Skipped; under CI=true

@@ -143,6 +143,29 @@ public sealed class DirectoryVolume : IOfflineVolume
     }
 
     /// <inheritdoc />
+    public void DeleteDirectory(string path)
+    {
+        EnsureWritable();
+        var full = Resolve(path, out var names);
+        if (names.Count == 0)
+        {
+            throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathInvalid, "The root cannot be deleted.", path);
+        }
+
+        if (!Directory.Exists(full))
+        {
+            throw File.Exists(full) ? new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathNotDirectory, $"'{path}' is a file; DeleteDirectory deletes directories.", path) : NotFound(path);
+        }
+
+        if (Directory.EnumerateFileSystemEntries(full).Any())
+        {
+            throw new InvalidStateException(OfflineVolumeErrorIds.OfflineDirectoryNotEmpty, $"'{path}' is not empty.", path);
+        }
+
+        Directory.Delete(full);
+    }
+
+    /// <inheritdoc />
     public FileAttributes GetAttributes(string path)
     {
         var full = Resolve(path, out _);

@@ -48,6 +48,12 @@ public interface IOfflineVolume : IDisposable
     /// <summary>Deletes the file at <paramref name="path"/>; a missing file is an error (<c>OfflinePathNotFound</c>).</summary>
     void DeleteFile(string path);
 
+    /// <summary>
+    /// Deletes the empty directory at <paramref name="path"/>; a missing directory is an error
+    /// (<c>OfflinePathNotFound</c>), a directory with entries too (<c>OfflineDirectoryNotEmpty</c>).
+    /// </summary>
+    void DeleteDirectory(string path);
+
     /// <summary>The Windows file attributes of a file or directory.</summary>
     FileAttributes GetAttributes(string path);
 

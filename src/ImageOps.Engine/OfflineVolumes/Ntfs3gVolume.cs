@@ -259,7 +259,12 @@ public sealed class Ntfs3gVolume : IOfflineVolume
     }
 
     /// <inheritdoc />
-    public void DeleteFile(string path)
+    public void DeleteFile(string path) => Delete(path, directory: false);
+
+    /// <inheritdoc />
+    public void DeleteDirectory(string path) => Delete(path, directory: true);
+
+    private void Delete(string path, bool directory)
     {
         lock (_gate)
         {
@@ -286,11 +291,26 @@ public sealed class Ntfs3gVolume : IOfflineVolume
                 throw error;
             }
 
-            if (IsDirectoryInode(inode))
+            if (IsDirectoryInode(inode) != directory)
             {
                 Close(inode);
                 Close(parent);
-                throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathIsDirectory, $"'{path}' is a directory; DeleteFile deletes files.", path);
+                throw directory
+                    ? new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathNotDirectory, $"'{path}' is a file; DeleteDirectory deletes directories.", path)
+                    : new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathIsDirectory, $"'{path}' is a directory; DeleteFile deletes files.", path);
+            }
+
+            if (directory)
+            {
+                var record = (ulong)Marshal.ReadInt64(inode, InodeRecordOffset);
+                if (ReadDirectory(inode).Count > 0)
+                {
+                    Close(inode);
+                    Close(parent);
+                    throw new InvalidStateException(OfflineVolumeErrorIds.OfflineDirectoryNotEmpty, $"'{path}' is not empty.", path);
+                }
+
+                _directories.Remove(record);
             }
 
             // ntfs_delete closes both inodes whatever happens; the DOS alias goes with the long name.

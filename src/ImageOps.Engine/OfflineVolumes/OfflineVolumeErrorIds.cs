@@ -50,4 +50,7 @@ public static class OfflineVolumeErrorIds
 
     /// <summary>The file is too large to read into memory at once.</summary>
     public const string OfflineFileTooLarge = "OfflineFileTooLarge";
+
+    /// <summary>A directory to delete still has entries.</summary>
+    public const string OfflineDirectoryNotEmpty = "OfflineDirectoryNotEmpty";
 }

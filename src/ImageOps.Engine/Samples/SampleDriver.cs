@@ -33,6 +33,9 @@ public sealed class SampleDriver
     /// <summary>Service start type: 0 boot, 3 demand.</summary>
     public int StartType { get; set; } = 3;
 
+    /// <summary>The models-section decorations its INF has (the architectures it supports).</summary>
+    public string[] Decorations { get; set; } = { "NTamd64", "NTarm64", "NTx86" };
+
     /// <summary>Hardware IDs the INF matches.</summary>
     public List<string> HardwareIds { get; } = new();
 

@@ -16,7 +16,7 @@ public static class SampleInf
             Service = driver.Service,
             DestinationDirId = 12,
         };
-        foreach (var decoration in new[] { "NTamd64", "NTarm64", "NTx86" })
+        foreach (var decoration in driver.Decorations)
         {
             package.Models(decoration, driver.HardwareIds.ToArray());
         }

@@ -25,6 +25,7 @@ internal static class DemoCommand
         new DiskDemoStep(),
         new InventoryDemoStep(),
         new DriverDemoStep(),
+        new InjectionDemoStep(),
     };
 
     public static Command Create()
