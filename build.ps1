@@ -7,7 +7,9 @@
     -Task Build    builds the solution (warnings are errors) and generates the cmdlet help.
     -Task Test     builds, runs every xunit suite, packages the module and, when Pester 5 is
                    installed, runs tests/pester against the packaged module.
-    -Task Package  builds and lays out artifacts/ImageOps/<version>/, ready for Import-Module.
+    -Task Package  builds and lays out artifacts/ImageOps/<version>/, ready for Import-Module, and
+                   publishes the imageops command ReadyToRun (precompiled: no JIT at start-up) for
+                   this platform into artifacts/cli/<version>/<rid>/.
 
 .EXAMPLE
     ./build.ps1 -Task Package
@@ -41,6 +43,14 @@ function Invoke-Package {
     $folder = & dotnet $tool package --bin $bin --module (Join-Path $root 'module') --output (Join-Path $root 'artifacts')
     if ($LASTEXITCODE -ne 0) { throw "Packaging failed with exit code $LASTEXITCODE." }
     Write-Host "Packaged module: $folder"
+
+    # The command is published for this platform only: ReadyToRun code is per runtime identifier.
+    $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    # artifacts/cli, not artifacts/imageops: on a case-insensitive file system that would be the
+    # module folder itself, and Import-Module would see the command's files.
+    $cli = Join-Path $root "artifacts/cli/$(Split-Path $folder -Leaf)/$rid"
+    Invoke-Dotnet publish (Join-Path $root 'src/ImageOps.Cli') -c $Configuration -r $rid --self-contained false -p:PublishReadyToRun=true -o $cli | Out-Host
+    Write-Host "Published imageops: $cli"
     $folder
 }
 

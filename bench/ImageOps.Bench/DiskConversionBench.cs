@@ -32,7 +32,7 @@ internal sealed class DiskConversionBench
     {
         if (!File.Exists(Repo.Cli))
         {
-            Console.Error.WriteLine($"Build the CLI in Release first ({Repo.Cli}); bench/run does it.");
+            Console.Error.WriteLine($"Publish the CLI first ({Repo.Cli}); bench/run does it.");
             return 2;
         }
 

@@ -20,6 +20,6 @@ internal static class Repo
         }
     }
 
-    /// <summary>The Release build of the imageops CLI (bench/run builds it first).</summary>
-    public static string Cli => Path.Combine(Root, "src", "ImageOps.Cli", "bin", "Release", "net10.0", "imageops.dll");
+    /// <summary>The imageops CLI as shipped: Release, published ReadyToRun (bench/run publishes it first).</summary>
+    public static string Cli => Path.Combine(Root, "bench", "out", "cli", "imageops.dll");
 }
