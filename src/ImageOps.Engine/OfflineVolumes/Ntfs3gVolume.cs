@@ -275,21 +275,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
                 throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathInvalid, "The root cannot be deleted.", path);
             }
 
-            var parent = OpenDirectory(Parent(names), create: false, path);
-            var found = Lookup(parent, names[names.Count - 1]);
-            if (found is null)
-            {
-                Close(parent);
-                throw NotFound(path);
-            }
-
-            var inode = Ntfs3gNative.ntfs_inode_open(_volume, found.Value.Reference);
-            if (inode == IntPtr.Zero)
-            {
-                var error = Native("ntfs_inode_open", path);
-                Close(parent);
-                throw error;
-            }
+            var (parent, found, inode) = OpenEntry(names, path);
 
             if (IsDirectoryInode(inode) != directory)
             {
@@ -314,15 +300,40 @@ public sealed class Ntfs3gVolume : IOfflineVolume
             }
 
             // ntfs_delete closes both inodes whatever happens; the DOS alias goes with the long name.
-            var list = Names(parent)[found.Value.Name];
-            list.RemoveAll(e => string.Equals(e.Name, found.Value.Name, StringComparison.Ordinal));
-            var name = Ntfs(found.Value.Name);
+            var list = Names(parent)[found.Name];
+            list.RemoveAll(e => string.Equals(e.Name, found.Name, StringComparison.Ordinal));
+            var name = Ntfs(found.Name);
             if (Ntfs3gNative.ntfs_delete(_volume, IntPtr.Zero, inode, parent, name, (byte)name.Length) != 0)
             {
                 _directories.Clear();
                 throw Native("ntfs_delete", path);
             }
         }
+    }
+
+    /// <summary>
+    /// Opens the entry at <paramref name="names"/> and its parent directory (the caller closes both, or
+    /// hands both to a libntfs-3g call that does); on failure nothing stays open.
+    /// </summary>
+    private (IntPtr Parent, DirectoryEntry Found, IntPtr Inode) OpenEntry(IReadOnlyList<string> names, string path)
+    {
+        var parent = OpenDirectory(Parent(names), create: false, path);
+        var found = Lookup(parent, names[names.Count - 1]);
+        if (found is null)
+        {
+            Close(parent);
+            throw NotFound(path);
+        }
+
+        var inode = Ntfs3gNative.ntfs_inode_open(_volume, found.Value.Reference);
+        if (inode == IntPtr.Zero)
+        {
+            var error = Native("ntfs_inode_open", path);
+            Close(parent);
+            throw error;
+        }
+
+        return (parent, found.Value, inode);
     }
 
     /// <inheritdoc />
@@ -403,21 +414,7 @@ public sealed class Ntfs3gVolume : IOfflineVolume
                 throw new InvalidRequestException(OfflineVolumeErrorIds.OfflinePathInvalid, $"'{shortName}' cannot be the short name of '{path}'.", path);
             }
 
-            var parent = OpenDirectory(Parent(names), create: false, path);
-            var found = Lookup(parent, names[names.Count - 1]);
-            if (found is null)
-            {
-                Close(parent);
-                throw NotFound(path);
-            }
-
-            var inode = Ntfs3gNative.ntfs_inode_open(_volume, found.Value.Reference);
-            if (inode == IntPtr.Zero)
-            {
-                var error = Native("ntfs_inode_open", path);
-                Close(parent);
-                throw error;
-            }
+            var (parent, found, inode) = OpenEntry(names, path);
 
             // Closes both inodes itself; returns -errno or -1.
             var result = Ntfs3gNative.ntfs_set_ntfs_dos_name(inode, parent, shortName, (UIntPtr)shortName.Length, 0);

@@ -6,6 +6,7 @@ using System.Linq;
 using ImageOps.Engine.Disks;
 using ImageOps.Engine.OfflineVolumes;
 using ImageOps.Engine.Samples;
+using ImageOps.Engine.Tests.OfflineVolumes;
 using ImageOps.Engine.WindowsImages;
 using ImageOps.Formats.Disks;
 using ImageOps.Formats.Ntfs;
@@ -28,16 +29,7 @@ public sealed class InventoryImages : IDisposable
 
     public InventoryImages()
     {
-        External.Tool("mkntfs");
-        try
-        {
-            Ntfs3gLibrary.EnsureAvailable();
-        }
-        catch (ImageOpsException ex)
-        {
-            Skip.If(!External.UnderCi, ex.Message);
-            throw;
-        }
+        NtfsTooling.Require();
 
         Folder = new TempFolder("inventory");
         Win11 = Folder.Combine("win11.vhdx");

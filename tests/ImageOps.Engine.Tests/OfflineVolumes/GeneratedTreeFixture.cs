@@ -28,16 +28,7 @@ public sealed class GeneratedTreeFixture : IDisposable
 
     public GeneratedTreeFixture()
     {
-        if (External.Find("mkntfs") is null)
-        {
-            return;
-        }
-
-        try
-        {
-            Ntfs3gLibrary.EnsureAvailable();
-        }
-        catch (ImageOpsException)
+        if (!NtfsTooling.Available)
         {
             return;
         }
@@ -87,13 +78,8 @@ public sealed class GeneratedTreeFixture : IDisposable
 
     public void Require()
     {
-        External.Tool("mkntfs");
-        if (!Ready && External.UnderCi)
-        {
-            throw new Xunit.Sdk.XunitException("libntfs-3g.so.89 is not loadable here (.ci/run installs libntfs-3g89).");
-        }
-
-        Skip.IfNot(Ready, "libntfs-3g.so.89 is not loadable here");
+        NtfsTooling.Require();
+        Skip.IfNot(Ready, "the fixture's volume was not built");
     }
 
     public void Dispose() => _temp.Dispose();

@@ -19,16 +19,7 @@ public class Ntfs3gVolumeTests
 
     internal static VirtualDisk FormattedMemoryDisk(string label = "TEST")
     {
-        External.Tool("mkntfs");
-        try
-        {
-            Ntfs3gLibrary.EnsureAvailable();
-        }
-        catch (ImageOpsException ex)
-        {
-            Skip.If(!External.UnderCi, ex.Message);
-            throw;
-        }
+        NtfsTooling.Require();
 
         var disk = DiskFormats.Open(new MemoryBlockStorage(new byte[Size]), new DiskOpenOptions { Writable = true });
         NtfsVolumeFormatter.Format(disk, 0, Size, new NtfsFormatOptions { Label = label });

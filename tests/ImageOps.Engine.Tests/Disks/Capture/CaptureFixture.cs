@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using ImageOps.Engine.OfflineVolumes;
 using ImageOps.Engine.Samples;
+using ImageOps.Engine.Tests.OfflineVolumes;
 using ImageOps.Formats.Disks;
 using ImageOps.Formats.Partitions;
 using ImageOps.Tests;
@@ -25,16 +26,7 @@ public sealed class CaptureFixture : IDisposable
 
     public CaptureFixture()
     {
-        if (External.Find("mkntfs") is null)
-        {
-            return;
-        }
-
-        try
-        {
-            Ntfs3gLibrary.EnsureAvailable();
-        }
-        catch (ImageOpsException)
+        if (!NtfsTooling.Available)
         {
             return;
         }
@@ -84,13 +76,8 @@ public sealed class CaptureFixture : IDisposable
 
     public void Require()
     {
-        External.Tool("mkntfs");
-        if (!Ready && External.UnderCi)
-        {
-            throw new Xunit.Sdk.XunitException("libntfs-3g.so.89 is not loadable here (.ci/run installs libntfs-3g89).");
-        }
-
-        Skip.IfNot(Ready, "libntfs-3g.so.89 is not loadable here");
+        NtfsTooling.Require();
+        Skip.IfNot(Ready, "the fixture's volume was not built");
     }
 
     public void Dispose() => _temp.Dispose();
