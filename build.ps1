@@ -70,8 +70,8 @@ function Invoke-Test {
     $config.Output.Verbosity = 'Detailed'
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputPath = Join-Path $root 'artifacts/pester-results.xml'
-    # Each test file starts its own pwsh for -WhatIf/pipeline checks only where needed; the module is
-    # imported from artifacts/ by tests/pester/TestHelpers.psm1.
+    # Every test file imports the packaged module from artifacts/ (tests/pester/TestHelpers.ps1), never
+    # the bin/ folder, so the suite tests what ships.
     Invoke-Pester -Configuration $config
 }
 

@@ -1,4 +1,7 @@
+using System;
 using System.CommandLine;
+using System.Threading;
+using System.Threading.Tasks;
 using ImageOps.Cli.Commands.Demo;
 using ImageOps.Cli.Commands.Disk;
 using ImageOps.Cli.Commands.Driver;
@@ -6,6 +9,7 @@ using ImageOps.Cli.Commands.Image;
 using ImageOps.Cli.Commands.Pool;
 using ImageOps.Cli.Commands.Profile;
 using ImageOps.Cli.Infrastructure;
+using ImageOps.Engine;
 
 namespace ImageOps.Cli;
 
@@ -23,5 +27,42 @@ internal static class CliApp
         root.Subcommands.Add(ProfileCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
+    }
+
+    /// <summary>The error id of a command line that does not parse (an unknown verb or option, a missing argument, a bad value).</summary>
+    public const string CommandLineInvalid = "CommandLineInvalid";
+
+    /// <summary>Parses and runs a command line (the process entry point).</summary>
+    public static Task<int> InvokeAsync(string[] args, InvocationConfiguration configuration)
+    {
+        var parse = Build().Parse(args);
+        return ReportedParseErrors(parse, configuration) ? Task.FromResult(ExitCodes.Failure) : parse.InvokeAsync(configuration);
+    }
+
+    /// <summary>As <see cref="InvokeAsync"/>, synchronously (the in-process tests).</summary>
+    public static int Invoke(string[] args, InvocationConfiguration configuration)
+    {
+        var parse = Build().Parse(args);
+        return ReportedParseErrors(parse, configuration) ? ExitCodes.Failure : parse.Invoke(configuration);
+    }
+
+    // Without --json, System.CommandLine reports parse errors with the usage, for a person. With --json
+    // the caller is a program reading stdout: it gets the same error object as any other failure.
+    private static bool ReportedParseErrors(ParseResult parse, InvocationConfiguration configuration)
+    {
+        if (parse.Errors.Count == 0 || !parse.GetValue(GlobalOptions.Json))
+        {
+            return false;
+        }
+
+        var session = new CliSession(parse, configuration.Output ?? Console.Out, configuration.Error ?? Console.Error, CancellationToken.None);
+        var messages = new string[parse.Errors.Count];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            messages[i] = parse.Errors[i].Message;
+        }
+
+        session.Error(new InvalidRequestException(CommandLineInvalid, string.Join(" ", messages)));
+        return true;
     }
 }

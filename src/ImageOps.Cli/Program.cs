@@ -6,9 +6,7 @@ using ImageOps.Cli.Infrastructure;
 // Ctrl+C cancels the token every verb passes to the engine; System.CommandLine waits for the verb
 // to observe it (the engine checks per block) before the process ends.
 var clock = Stopwatch.StartNew();
-var root = CliApp.Build();
-var parse = root.Parse(args);
-var exit = await parse.InvokeAsync(new System.CommandLine.InvocationConfiguration
+var exit = await CliApp.InvokeAsync(args, new System.CommandLine.InvocationConfiguration
 {
     ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
     Output = Console.Out,

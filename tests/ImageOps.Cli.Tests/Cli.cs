@@ -21,7 +21,7 @@ public static class Cli
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = CliApp.Build().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var exit = CliApp.Invoke(args, new InvocationConfiguration { Output = output, Error = error });
         return new CliResult(exit, output.ToString(), error.ToString());
     }
 

@@ -79,8 +79,11 @@ internal sealed class CliSession : IOperationLog
         return ConsoleProgress.Run(terminal, progress => engineCall(Context(progress)));
     }
 
-    /// <summary>Opens the library named by --library, $IMAGEOPS_HOME or the default.</summary>
-    public ImageLibrary OpenLibrary() => ImageLibrary.Open(LibraryPath, this);
+    /// <summary>
+    /// Opens the library named by --library, $IMAGEOPS_HOME or the default. An empty --library is an
+    /// error, not the default: a script whose variable is unset must not write to the user's library.
+    /// </summary>
+    public ImageLibrary OpenLibrary() => ImageLibrary.Open(LibraryPath is null ? null : CliPaths.Full(LibraryPath), this);
 
     /// <summary>Writes a result: JSON with --json, otherwise whatever <paramref name="human"/> renders.</summary>
     public void Result(object? value, Action<IAnsiConsole> human)

@@ -38,7 +38,7 @@ internal static class DemoCommand
         var command = new Command("demo", "Create a demo library and walk through what ImageOps can do.") { path };
         VerbAction.Set(command, session =>
         {
-            var root = Prepare(Path.GetFullPath(session.Parse.GetValue(path)!));
+            var root = Prepare(CliPaths.Full(session.Parse.GetValue(path)!));
             var library = ImageLibrary.Open(Path.Combine(root, "library"), session);
             var demo = new DemoContext(root, library, session);
             session.Console.WriteLine($"ImageOps demo in {root}");

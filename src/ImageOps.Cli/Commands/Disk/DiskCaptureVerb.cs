@@ -33,8 +33,8 @@ internal static class DiskCaptureVerb
         };
         VerbAction.Set(command, session =>
         {
-            var from = Path.GetFullPath(session.Parse.GetRequiredValue(source));
-            var to = Path.GetFullPath(session.Parse.GetRequiredValue(destination));
+            var from = CliPaths.Full(session.Parse.GetRequiredValue(source));
+            var to = CliPaths.Full(session.Parse.GetRequiredValue(destination));
             var number = session.Parse.GetValue(partition);
             if (session.Parse.GetValue(whatIf))
             {
@@ -57,7 +57,7 @@ internal static class DiskCaptureVerb
                 Workers = session.Parse.GetValue(workers),
                 Overwrite = session.Parse.GetValue(force),
                 Durable = session.Parse.GetValue(durable),
-                ParentSearchPaths = System.Array.ConvertAll(session.Parse.GetValue(roots) ?? System.Array.Empty<string>(), Path.GetFullPath),
+                ParentSearchPaths = CliPaths.All(session.Parse.GetValue(roots)),
             };
             var result = session.WithProgress(context => new DiskFileService().Capture(request, context));
             session.Result(result, console => DiskViews.Capture(console, result));

@@ -20,7 +20,7 @@ internal static class DiskCheckVerb
         var command = new Command("check", "Check a disk's metadata for corruptions and leaks (exit 0 clean, 2 corrupt, 3 leaks, 63 not supported).") { path, repair, format, whatIf };
         VerbAction.Set(command, session =>
         {
-            var file = System.IO.Path.GetFullPath(session.Parse.GetRequiredValue(path));
+            var file = CliPaths.Full(session.Parse.GetRequiredValue(path));
             var fix = session.Parse.GetValue(repair);
             if (fix && session.Parse.GetValue(whatIf))
             {

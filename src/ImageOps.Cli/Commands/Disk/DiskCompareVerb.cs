@@ -25,8 +25,8 @@ internal static class DiskCompareVerb
         command.SetAction((parse, cancellation) => System.Threading.Tasks.Task.FromResult(VerbAction.Run(parse, cancellation, session =>
         {
             var result = DiskOptions.Service(session, roots).Compare(
-                Path.GetFullPath(session.Parse.GetRequiredValue(first)),
-                Path.GetFullPath(session.Parse.GetRequiredValue(second)),
+                CliPaths.Full(session.Parse.GetRequiredValue(first)),
+                CliPaths.Full(session.Parse.GetRequiredValue(second)),
                 session.Parse.GetValue(firstFormat),
                 session.Parse.GetValue(secondFormat),
                 session.Context());

@@ -33,8 +33,8 @@ internal static class DiskConvertVerb
         };
         VerbAction.Set(command, session =>
         {
-            var from = Path.GetFullPath(session.Parse.GetRequiredValue(source));
-            var to = Path.GetFullPath(session.Parse.GetRequiredValue(destination));
+            var from = CliPaths.Full(session.Parse.GetRequiredValue(source));
+            var to = CliPaths.Full(session.Parse.GetRequiredValue(destination));
             if (session.Parse.GetValue(whatIf))
             {
                 session.WhatIf("Convert", $"'{from}' to '{to}'");
@@ -50,13 +50,13 @@ internal static class DiskConvertVerb
                 Variant = session.Parse.GetValue(variant),
                 Compress = session.Parse.GetValue(compress),
                 Profile = session.Parse.GetValue(profile),
-                BackingPath = session.Parse.GetValue(backing) is { } b ? Path.GetFullPath(b) : null,
+                BackingPath = session.Parse.GetValue(backing) is { } b ? CliPaths.Full(b) : null,
                 ClusterSizeBytes = session.Parse.GetValue(blockSize),
                 Subformat = session.Parse.GetValue(subformat),
                 Workers = session.Parse.GetValue(workers),
                 Overwrite = session.Parse.GetValue(force),
                 Durable = session.Parse.GetValue(durable),
-                ParentSearchPaths = System.Array.ConvertAll(session.Parse.GetValue(roots) ?? System.Array.Empty<string>(), Path.GetFullPath),
+                ParentSearchPaths = CliPaths.All(session.Parse.GetValue(roots)),
             };
             var result = session.WithProgress(context => new DiskFileService().Convert(request, context));
             session.Result(result, console => DiskViews.Conversion(console, result));

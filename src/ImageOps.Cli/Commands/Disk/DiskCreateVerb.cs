@@ -26,7 +26,7 @@ internal static class DiskCreateVerb
         var command = new Command("create", "Create an empty fixed, dynamic or differencing disk.") { path, format, size, fixedSize, parent, blockSize, logical, physical, subformat, force, whatIf };
         VerbAction.Set(command, session =>
         {
-            var target = Path.GetFullPath(session.Parse.GetRequiredValue(path));
+            var target = CliPaths.Full(session.Parse.GetRequiredValue(path));
             var parentPath = session.Parse.GetValue(parent);
             var variant = parentPath is not null ? DiskVariant.Differencing : session.Parse.GetValue(fixedSize) ? DiskVariant.Fixed : DiskVariant.Dynamic;
             if (session.Parse.GetValue(whatIf))
@@ -45,7 +45,7 @@ internal static class DiskCreateVerb
                     ClusterSizeBytes = session.Parse.GetValue(blockSize),
                     LogicalSectorSizeBytes = session.Parse.GetValue(logical),
                     PhysicalSectorSizeBytes = session.Parse.GetValue(physical),
-                    ParentPath = parentPath is null ? null : Path.GetFullPath(parentPath),
+                    ParentPath = parentPath is null ? null : CliPaths.Full(parentPath),
                     Subformat = session.Parse.GetValue(subformat),
                     Overwrite = session.Parse.GetValue(force),
                 },

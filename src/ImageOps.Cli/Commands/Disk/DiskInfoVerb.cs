@@ -15,7 +15,7 @@ internal static class DiskInfoVerb
         var command = new Command("info", "Show a disk's format, size, allocation and parent chain with identity checks.") { path, format, roots };
         VerbAction.Set(command, session =>
         {
-            var info = DiskOptions.Service(session, roots).GetInfo(session.Parse.GetRequiredValue(path), session.Parse.GetValue(format), session.Context());
+            var info = DiskOptions.Service(session, roots).GetInfo(CliPaths.Full(session.Parse.GetRequiredValue(path)), session.Parse.GetValue(format), session.Context());
             session.Result(info, console => DiskViews.Info(console, info));
             return ExitCodes.Success;
         });

@@ -22,7 +22,7 @@ internal static class DiskMeasureVerb
         VerbAction.Set(command, session =>
         {
             var result = DiskOptions.Service(session, roots).Measure(
-                Path.GetFullPath(session.Parse.GetRequiredValue(source)),
+                CliPaths.Full(session.Parse.GetRequiredValue(source)),
                 session.Parse.GetValue(format),
                 session.Parse.GetValue(variant),
                 session.Parse.GetValue(blockSize),

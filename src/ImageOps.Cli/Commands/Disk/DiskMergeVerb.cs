@@ -17,7 +17,7 @@ internal static class DiskMergeVerb
         var command = new Command("merge", "Commit a differencing disk into its parent, then delete it (unless --keep-child).") { path, keep, roots, whatIf };
         VerbAction.Set(command, session =>
         {
-            var file = Path.GetFullPath(session.Parse.GetRequiredValue(path));
+            var file = CliPaths.Full(session.Parse.GetRequiredValue(path));
             var keepChild = session.Parse.GetValue(keep);
             if (session.Parse.GetValue(whatIf))
             {

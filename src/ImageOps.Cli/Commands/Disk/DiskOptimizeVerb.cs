@@ -16,7 +16,7 @@ internal static class DiskOptimizeVerb
         var command = new Command("optimize", "Reclaim the space of zero and unused blocks by rewriting the disk (replaced atomically).") { path, roots, whatIf };
         VerbAction.Set(command, session =>
         {
-            var file = Path.GetFullPath(session.Parse.GetRequiredValue(path));
+            var file = CliPaths.Full(session.Parse.GetRequiredValue(path));
             if (session.Parse.GetValue(whatIf))
             {
                 session.WhatIf("Compact disk (rewrite without zero blocks)", file);

@@ -29,5 +29,5 @@ internal static class DiskOptions
     };
 
     public static DiskFileService Service(CliSession session, Option<string[]> roots)
-        => new((session.Parse.GetValue(roots) ?? System.Array.Empty<string>()).Select(System.IO.Path.GetFullPath));
+        => new(CliPaths.All(session.Parse.GetValue(roots)));
 }

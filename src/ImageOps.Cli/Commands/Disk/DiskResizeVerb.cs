@@ -18,7 +18,7 @@ internal static class DiskResizeVerb
         var command = new Command("resize", "Change a disk's virtual size.") { path, size, shrink, whatIf };
         VerbAction.Set(command, session =>
         {
-            var file = Path.GetFullPath(session.Parse.GetRequiredValue(path));
+            var file = CliPaths.Full(session.Parse.GetRequiredValue(path));
             if (session.Parse.GetValue(whatIf))
             {
                 session.WhatIf($"Resize to {session.Parse.GetValue(size)} bytes", file);

@@ -25,7 +25,7 @@ internal static class DriverAddVerb
             var results = new System.Collections.Generic.List<DriverImportResult>();
             foreach (var raw in session.Parse.GetRequiredValue(paths))
             {
-                var path = Path.GetFullPath(raw);
+                var path = CliPaths.Full(raw);
                 if (session.Parse.GetValue(whatIf))
                 {
                     session.WhatIf("Import driver packages" + (group.Length == 0 ? string.Empty : " into group(s) " + string.Join(", ", group)), path);

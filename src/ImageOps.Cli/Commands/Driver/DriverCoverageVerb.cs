@@ -26,9 +26,9 @@ internal static class DriverCoverageVerb
         var command = new Command("coverage", "Check a fleet inventory against the library before deployment (exit 0 pass, 3 warnings, 2 failures).") { inventory, html, architecture, osVersion, productType };
         VerbAction.Set(command, session =>
         {
-            var htmlPath = session.Parse.GetValue(html) is { } h ? Path.GetFullPath(h) : null;
+            var htmlPath = session.Parse.GetValue(html) is { } h ? CliPaths.Full(h) : null;
             var platform = DriverOptions.Platform(session, architecture, osVersion, productType);
-            var report = session.WithProgress(context => session.OpenLibrary().Drivers.TestCoverage(Path.GetFullPath(session.Parse.GetRequiredValue(inventory)), platform, htmlPath, context));
+            var report = session.WithProgress(context => session.OpenLibrary().Drivers.TestCoverage(CliPaths.Full(session.Parse.GetRequiredValue(inventory)), platform, htmlPath, context));
             session.Result(report, console => DriverViews.Coverage(console, report));
             return report.Status switch
             {

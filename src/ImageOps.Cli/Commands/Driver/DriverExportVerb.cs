@@ -19,7 +19,7 @@ internal static class DriverExportVerb
         {
             var library = session.OpenLibrary();
             var package = library.Drivers.Packages.Get(session.Parse.GetRequiredValue(id));
-            var folder = Path.GetFullPath(session.Parse.GetRequiredValue(destination));
+            var folder = CliPaths.Full(session.Parse.GetRequiredValue(destination));
             if (session.Parse.GetValue(whatIf))
             {
                 session.WhatIf($"Export to '{folder}'", $"driver package {package.Id} ({package.Name})");

@@ -14,7 +14,7 @@ internal static class DriverInspectVerb
         var command = new Command("inspect", "Read an INF without importing it: metadata, models per decoration, hardware ids, services, files and diagnostics.") { path };
         VerbAction.Set(command, session =>
         {
-            var report = DriverInfInspector.Inspect(System.IO.Path.GetFullPath(session.Parse.GetRequiredValue(path)), session.Context());
+            var report = DriverInfInspector.Inspect(CliPaths.Full(session.Parse.GetRequiredValue(path)), session.Context());
             session.Result(report, console => DriverViews.Inf(console, report));
             return ExitCodes.Success;
         });

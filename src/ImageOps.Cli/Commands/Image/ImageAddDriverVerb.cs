@@ -38,12 +38,12 @@ internal static class ImageAddDriverVerb
         {
             var request = new DriverInjectionRequest
             {
-                ImagePath = Path.GetFullPath(session.Parse.GetRequiredValue(image)),
+                ImagePath = CliPaths.Full(session.Parse.GetRequiredValue(image)),
                 ImageFormat = session.Parse.GetValue(imageFormat),
-                DestinationPath = Path.GetFullPath(session.Parse.GetRequiredValue(output)),
+                DestinationPath = CliPaths.Full(session.Parse.GetRequiredValue(output)),
                 Output = InjectionOptions.Kind(session.Parse, flat),
                 FlatFormat = session.Parse.GetValue(format),
-                DriverPaths = (session.Parse.GetValue(drivers) ?? Array.Empty<string>()).Select(Path.GetFullPath).ToArray(),
+                DriverPaths = CliPaths.All(session.Parse.GetValue(drivers)),
                 PackageIds = session.Parse.GetValue(packages) ?? Array.Empty<string>(),
                 Profile = session.Parse.GetValue(profile),
                 Model = session.Parse.GetValue(model) is { } m ? new HardwareModel(session.Parse.GetValue(manufacturer), m) : null,
@@ -51,7 +51,7 @@ internal static class ImageAddDriverVerb
                 Overwrite = session.Parse.GetValue(force),
                 ForceUnsigned = session.Parse.GetValue(forceUnsigned),
                 Method = session.Parse.GetValue(method),
-                ParentSearchPaths = (session.Parse.GetValue(roots) ?? Array.Empty<string>()).Select(Path.GetFullPath).ToArray(),
+                ParentSearchPaths = CliPaths.All(session.Parse.GetValue(roots)),
             };
             var needsLibrary = request.PackageIds.Count > 0 || request.Profile is not null || request.Model is not null;
             var service = new DriverInjectionService(needsLibrary ? session.OpenLibrary() : null);

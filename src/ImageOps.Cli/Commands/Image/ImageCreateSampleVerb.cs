@@ -29,7 +29,7 @@ internal static class ImageCreateSampleVerb
         var command = new Command("create-sample", "Create a small synthetic Windows-like image (hives, drivers, driver store) to try ImageOps on. Needs mkntfs and libntfs-3g (Linux).") { path, format, build, ubr, architecture, bios, edition, product, size, whatIf };
         VerbAction.Set(command, session =>
         {
-            var target = Path.GetFullPath(session.Parse.GetRequiredValue(path));
+            var target = CliPaths.Full(session.Parse.GetRequiredValue(path));
             var spec = WindowsImageSpec.ForBuild(session.Parse.GetValue(build), session.Parse.GetValue(ubr)).WithArchitecture(session.Parse.GetValue(architecture));
             spec.Format = session.Parse.GetValue(format);
             spec.Uefi = !session.Parse.GetValue(bios);

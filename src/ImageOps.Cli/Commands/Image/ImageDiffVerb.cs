@@ -25,10 +25,10 @@ internal static class ImageDiffVerb
         var command = new Command("diff", "Show what changed between two images (the monthly \"what's new\"): build and other Windows fields, drivers added, removed and updated, boot mode, partitions. Exit 0 identical, 1 different, 2 error.") { reference, difference, roots };
         command.SetAction((parse, cancellation) => System.Threading.Tasks.Task.FromResult(VerbAction.Run(parse, cancellation, session =>
         {
-            var service = new ImageInventoryService((session.Parse.GetValue(roots) ?? System.Array.Empty<string>()).Select(Path.GetFullPath));
+            var service = new ImageInventoryService(CliPaths.All(session.Parse.GetValue(roots)));
             var result = service.Compare(
-                Path.GetFullPath(session.Parse.GetRequiredValue(reference)),
-                Path.GetFullPath(session.Parse.GetRequiredValue(difference)),
+                CliPaths.Full(session.Parse.GetRequiredValue(reference)),
+                CliPaths.Full(session.Parse.GetRequiredValue(difference)),
                 session.Context());
             session.Result(result, console => InventoryViews.Comparison(console, result));
             return result.Identical ? 0 : 1;

@@ -23,9 +23,9 @@ internal static class ImageDriversVerb
         {
             var kinds = session.Parse.GetValue(kind) ?? Array.Empty<ImageDriverKind>();
             var drivers = new DriverInjectionService().GetDrivers(
-                Path.GetFullPath(session.Parse.GetRequiredValue(image)),
+                CliPaths.Full(session.Parse.GetRequiredValue(image)),
                 session.Parse.GetValue(imageFormat),
-                (session.Parse.GetValue(roots) ?? Array.Empty<string>()).Select(Path.GetFullPath).ToArray(),
+                CliPaths.All(session.Parse.GetValue(roots)),
                 session.Context())
                 .Where(d => kinds.Length == 0 || kinds.Contains(d.Kind))
                 .ToList();

@@ -19,8 +19,8 @@ internal static class ImageInventoryVerb
         var command = new Command("inventory", "Show what an offline image holds: Windows product, edition, version, build and UBR, architecture, drivers, boot mode, partitions, and any problems met reading it.") { path, format, roots };
         VerbAction.Set(command, session =>
         {
-            var service = new ImageInventoryService((session.Parse.GetValue(roots) ?? System.Array.Empty<string>()).Select(Path.GetFullPath));
-            var inventory = service.GetInventory(Path.GetFullPath(session.Parse.GetRequiredValue(path)), session.Parse.GetValue(format), session.Context());
+            var service = new ImageInventoryService(CliPaths.All(session.Parse.GetValue(roots)));
+            var inventory = service.GetInventory(CliPaths.Full(session.Parse.GetRequiredValue(path)), session.Parse.GetValue(format), session.Context());
             session.Result(inventory, console => InventoryViews.Inventory(console, inventory));
             return ExitCodes.Success;
         });

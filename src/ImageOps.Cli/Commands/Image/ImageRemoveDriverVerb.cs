@@ -31,14 +31,14 @@ internal static class ImageRemoveDriverVerb
         {
             var request = new DriverRemovalRequest
             {
-                ImagePath = Path.GetFullPath(session.Parse.GetRequiredValue(image)),
+                ImagePath = CliPaths.Full(session.Parse.GetRequiredValue(image)),
                 ImageFormat = session.Parse.GetValue(imageFormat),
-                DestinationPath = Path.GetFullPath(session.Parse.GetRequiredValue(output)),
+                DestinationPath = CliPaths.Full(session.Parse.GetRequiredValue(output)),
                 Output = InjectionOptions.Kind(session.Parse, flat),
                 FlatFormat = session.Parse.GetValue(format),
                 Packages = session.Parse.GetValue(packages) ?? Array.Empty<string>(),
                 Overwrite = session.Parse.GetValue(force),
-                ParentSearchPaths = (session.Parse.GetValue(roots) ?? Array.Empty<string>()).Select(Path.GetFullPath).ToArray(),
+                ParentSearchPaths = CliPaths.All(session.Parse.GetValue(roots)),
             };
             var service = new DriverInjectionService();
             var plan = session.WithProgress(context => service.PlanRemove(request, context));

@@ -18,7 +18,7 @@ internal static class PoolNewVerb
         VerbAction.Set(command, session =>
         {
             var poolName = session.Parse.GetRequiredValue(name);
-            var folder = Path.GetFullPath(session.Parse.GetRequiredValue(path));
+            var folder = CliPaths.Full(session.Parse.GetRequiredValue(path));
             if (session.Parse.GetValue(whatIf))
             {
                 session.WhatIf("Create image pool", $"pool '{poolName}' in '{folder}'");

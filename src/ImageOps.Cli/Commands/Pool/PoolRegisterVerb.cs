@@ -16,7 +16,7 @@ internal static class PoolRegisterVerb
         var command = new Command("register", "Add an existing image pool (for example on a share) to the library.") { path, name, whatIf };
         VerbAction.Set(command, session =>
         {
-            var folder = Path.GetFullPath(session.Parse.GetRequiredValue(path));
+            var folder = CliPaths.Full(session.Parse.GetRequiredValue(path));
             if (session.Parse.GetValue(whatIf))
             {
                 session.WhatIf("Register image pool", $"pool in '{folder}'");

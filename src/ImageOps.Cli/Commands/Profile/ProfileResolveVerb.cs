@@ -34,7 +34,7 @@ internal static class ProfileResolveVerb
             IReadOnlyList<DriverSet> sets;
             if (session.Parse.GetValue(inventory) is { } path)
             {
-                sets = library.Drivers.ResolveInventory(Path.GetFullPath(path), platform, session.Context());
+                sets = library.Drivers.ResolveInventory(CliPaths.Full(path), platform, session.Context());
             }
             else
             {
