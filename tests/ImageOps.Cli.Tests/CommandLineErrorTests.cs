@@ -89,4 +89,22 @@ public sealed class CommandLineErrorTests : System.IDisposable
         Assert.Contains("Required argument missing", result.Err);
         Assert.Contains("Usage:", result.Out);
     }
+
+    [Theory]
+    [InlineData("vhdx", "--block-size-bytes", "3", "DiskClusterSizeNotSupported")]
+    [InlineData("qcow2", "--block-size-bytes", "3", "DiskClusterSizeNotSupported")]
+    [InlineData("vmdk", "--block-size-bytes", "3", "DiskClusterSizeNotSupported")]
+    [InlineData("vhd", "--block-size-bytes", "3", "DiskClusterSizeNotSupported")]
+    [InlineData("vhdx", "--logical-sector-bytes", "1000", "DiskSectorSizeNotSupported")]
+    [InlineData("vhdx", "--physical-sector-bytes", "1000", "DiskSectorSizeNotSupported")]
+    public void Create_options_a_format_cannot_take_are_typed_errors_and_leave_no_file(string format, string option, string value, string errorId)
+    {
+        var path = _dir.Combine("new." + format);
+        var result = Cli.Run("disk", "create", path, "--format", format, "--size-bytes", "1048576", option, value, "--json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(errorId, result.ErrorId);
+        Assert.False(File.Exists(path));
+        Assert.Empty(Directory.GetFiles(_dir.Path));
+    }
 }

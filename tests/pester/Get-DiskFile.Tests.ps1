@@ -28,6 +28,14 @@ Describe 'Get-DiskFile' {
         $info.CapacityBytes | Should -BeGreaterOrEqual 32MB
     }
 
+    It 'reads a raw file that ends inside a sector as a disk of whole sectors, as qemu does' {
+        $partial = New-TestRawImage -SizeBytes 1000
+        (Get-DiskFile -Path $partial).CapacityBytes | Should -Be 1024
+        $target = (New-TestFolder -Name 'partial') + '.vhdx'
+        (Convert-DiskFile -Path $partial -DestinationPath $target -Format Vhdx -PassThru).CapacityBytes | Should -Be 1024
+        (Get-Item -LiteralPath $partial).Length | Should -Be 1000
+    }
+
     It 'takes files from Get-ChildItem through PSPath' {
         $infos = Get-Item -LiteralPath $raw | Get-DiskFile
         $infos.Path | Should -Be $raw

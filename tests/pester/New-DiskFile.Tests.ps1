@@ -53,6 +53,13 @@ Describe 'New-DiskFile' {
             Should -Throw -ErrorId (Get-ErrorIdFor 'DiskSizeInvalid' 'NewDiskFileCommand')
     }
 
+    It 'refuses a block size the format cannot take, and leaves no file' {
+        $path = (New-TestFolder) + '.vhdx'
+        { New-DiskFile -Path $path -Format Vhdx -SizeBytes 16MB -BlockSizeBytes 1000 -ErrorAction Stop } |
+            Should -Throw -ErrorId (Get-ErrorIdFor 'DiskClusterSizeNotSupported' 'NewDiskFileCommand')
+        Test-Path -LiteralPath $path | Should -BeFalse
+    }
+
     It 'has four parameter sets: Dynamic (default), Fixed, Differencing and Capture' {
         $command = Get-Command New-DiskFile
         $command.DefaultParameterSet | Should -Be 'Dynamic'

@@ -153,4 +153,26 @@ public class StorageTests
         odd[12] = 1;
         Assert.False(ZeroDetector.IsAllZero(odd));
     }
+
+    [Fact]
+    public void A_length_the_file_system_cannot_hold_is_a_typed_error_not_an_argument_exception()
+    {
+        using var dir = new TempFolder();
+        using var storage = FileBlockStorage.Create(dir.Combine("huge.img"));
+        const long Huge = long.MaxValue - 511;
+
+        // ext4 (the CI machine's file system) stops at 16 TiB and refuses; a file system that can hold
+        // 8 EiB sparse may accept it, and then the storage must report the length it was given.
+        try
+        {
+            storage.SetLength(Huge);
+            Assert.Equal(Huge, storage.Length);
+        }
+        catch (ImageOpsException ex)
+        {
+            Assert.Equal("FileTooLarge", ex.ErrorId);
+            Assert.Equal(ErrorKind.LimitsExceeded, ex.Kind);
+            Assert.Equal(0, storage.Length);
+        }
+    }
 }

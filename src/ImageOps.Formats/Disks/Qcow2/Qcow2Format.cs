@@ -211,12 +211,12 @@ public sealed class Qcow2Format : IDiskFormat
         var clusterSize = options.ClusterSize ?? DefaultClusterSize;
         if (clusterSize < 512 || clusterSize > 1 << Qcow2Header.MaxClusterBits || (clusterSize & (clusterSize - 1)) != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), $"A qcow2 cluster size must be a power of two from 512 bytes to 2 MiB, not {clusterSize}.");
+            throw new ImageOpsException("DiskClusterSizeNotSupported", ErrorKind.InvalidArgument, $"A qcow2 cluster size must be a power of two from 512 bytes to 2 MiB, not {clusterSize}.");
         }
 
         if (options.Capacity < 0 || options.Capacity % 512 != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), $"A qcow2 disk's size must be a non-negative multiple of 512 bytes, not {options.Capacity}.");
+            throw new ImageOpsException("DiskSizeNotSupported", ErrorKind.InvalidArgument, $"A qcow2 disk's size must be a non-negative multiple of 512 bytes, not {options.Capacity}.");
         }
 
         var clusterBits = 0;

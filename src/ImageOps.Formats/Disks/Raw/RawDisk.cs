@@ -4,7 +4,12 @@ using ImageOps.Formats.Disks.Storage;
 
 namespace ImageOps.Formats.Disks.Raw;
 
-/// <summary>A raw image: byte N of the file is byte N of the disk; holes of a sparse file read as zeros.</summary>
+/// <summary>
+/// A raw image: byte N of the file is byte N of the disk; holes of a sparse file read as zeros. A file
+/// whose length is not a whole number of sectors is a disk of the next whole sector, the missing tail
+/// reading as zeros, as qemu's raw driver presents it: a disk has sectors, and every format ImageOps
+/// writes stores whole sectors.
+/// </summary>
 internal sealed class RawDisk : VirtualDisk
 {
     private readonly bool _writable;
@@ -14,7 +19,7 @@ internal sealed class RawDisk : VirtualDisk
         : base(storage)
     {
         _writable = writable && storage.CanWrite;
-        _capacity = storage.Length;
+        _capacity = WholeSectors(storage.Length);
     }
 
     public override DiskFormat Format => DiskFormat.Raw;
@@ -38,6 +43,8 @@ internal sealed class RawDisk : VirtualDisk
         Storage.SetLength(newCapacity);
         _capacity = newCapacity;
     }
+
+    private static long WholeSectors(long length) => length % 512 == 0 ? length : length + (512 - (length % 512));
 
     protected override void ReadCore(long offset, Span<byte> buffer) => Storage.ReadOrZero(offset, buffer);
 

@@ -66,7 +66,7 @@ public sealed class RawFormat : IDiskFormat
 
         if (options.Capacity < 0 || options.Capacity % 512 != 0)
         {
-            throw new System.ArgumentOutOfRangeException(nameof(options), $"A raw image's size must be a non-negative multiple of 512 bytes, not {options.Capacity}.");
+            throw new ImageOpsException("DiskSizeNotSupported", ErrorKind.InvalidArgument, $"A raw image's size must be a non-negative multiple of 512 bytes, not {options.Capacity}.");
         }
     }
 }

@@ -144,7 +144,17 @@ public sealed class FileBlockStorage : IBlockStorage, ISparseStorage
 
         lock (_gate)
         {
-            _stream.SetLength(length);
+            try
+            {
+                _stream.SetLength(length);
+            }
+            catch (ArgumentOutOfRangeException ex) when (length >= 0)
+            {
+                // EFBIG: over the file system's largest file (16 TiB on ext4 with 4 KiB blocks). A size
+                // the user asked for, not a bug, so it is a typed error rather than an ArgumentException.
+                throw new ImageOpsException("FileTooLarge", ErrorKind.LimitsExceeded, string.Format(System.Globalization.CultureInfo.InvariantCulture, "The file system of '{0}' cannot hold a file of {1} bytes.", Path.GetDirectoryName(Name) ?? Name, length), Name, ex);
+            }
+
             System.Threading.Interlocked.Exchange(ref _length, length);
         }
     }

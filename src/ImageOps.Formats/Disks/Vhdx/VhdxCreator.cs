@@ -65,7 +65,7 @@ internal sealed class VhdxCreateParameters
         var logical = options.LogicalSectorSize;
         if (logical != 512 && logical != 4096)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), string.Format(CultureInfo.InvariantCulture, "A VHDX logical sector is 512 or 4096 bytes, not {0}.", logical));
+            throw new ImageOpsException("DiskSectorSizeNotSupported", ErrorKind.InvalidArgument, string.Format(CultureInfo.InvariantCulture, "A VHDX logical sector is 512 or 4096 bytes, not {0}.", logical));
         }
 
         if (differencing && parent!.LogicalSectorSize != logical)
@@ -76,19 +76,19 @@ internal sealed class VhdxCreateParameters
         var physical = options.PhysicalSectorSize ?? (differencing ? parent!.PhysicalSectorSize : VhdxConstants.DefaultPhysicalSectorSize);
         if (physical != 512 && physical != 4096)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), string.Format(CultureInfo.InvariantCulture, "A VHDX physical sector is 512 or 4096 bytes, not {0}.", physical));
+            throw new ImageOpsException("DiskSectorSizeNotSupported", ErrorKind.InvalidArgument, string.Format(CultureInfo.InvariantCulture, "A VHDX physical sector is 512 or 4096 bytes, not {0}.", physical));
         }
 
         var capacity = differencing && options.Capacity == 0 ? parent!.Capacity : options.Capacity;
         if (capacity <= 0 || capacity > VhdxConstants.MaxCapacity || capacity % logical != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), string.Format(CultureInfo.InvariantCulture, "A VHDX size must be a multiple of the {0}-byte logical sector from one sector to 64 TiB, not {1}.", logical, capacity));
+            throw new ImageOpsException("DiskSizeNotSupported", ErrorKind.InvalidArgument, string.Format(CultureInfo.InvariantCulture, "A VHDX size must be a multiple of the {0}-byte logical sector from one sector to 64 TiB, not {1}.", logical, capacity));
         }
 
         var blockSize = options.ClusterSize ?? (differencing ? VhdxConstants.DefaultDifferencingBlockSize : VhdxConstants.DefaultBlockSize);
         if (blockSize < VhdxConstants.MinBlockSize || blockSize > VhdxConstants.MaxBlockSize || (blockSize & (blockSize - 1)) != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), string.Format(CultureInfo.InvariantCulture, "A VHDX block size is a power of two from 1 MiB to 256 MiB, not {0}.", blockSize));
+            throw new ImageOpsException("DiskClusterSizeNotSupported", ErrorKind.InvalidArgument, string.Format(CultureInfo.InvariantCulture, "A VHDX block size is a power of two from 1 MiB to 256 MiB, not {0}.", blockSize));
         }
 
         var metadata = new VhdxMetadata

@@ -119,7 +119,7 @@ internal sealed class SparseExtentLayout
         var bytes = clusterSize ?? 64 * 1024;
         if (bytes < 4096 || bytes > MaxGrainSectors * SparseExtentHeader.SectorSize || (bytes & (bytes - 1)) != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(clusterSize), $"A VMDK grain must be a power of two from 4 KiB to 1 MiB, not {bytes} bytes.");
+            throw new ImageOpsException("DiskClusterSizeNotSupported", ErrorKind.InvalidArgument, $"A VMDK grain must be a power of two from 4 KiB to 1 MiB, not {bytes} bytes.");
         }
 
         return bytes / SparseExtentHeader.SectorSize;

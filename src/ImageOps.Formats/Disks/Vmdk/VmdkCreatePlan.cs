@@ -50,7 +50,7 @@ internal sealed class VmdkCreatePlan
         plan.Stream = ChooseSubformat(options);
         if (options.Capacity <= 0 || options.Capacity % SparseExtentHeader.SectorSize != 0 || options.Capacity / SparseExtentHeader.SectorSize > SparseExtentLayout.MaxCreateCapacitySectors)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), $"A VMDK's size must be a positive multiple of 512 bytes up to {SparseExtentLayout.MaxCreateCapacitySectors * SparseExtentHeader.SectorSize} bytes (2 TiB - 512), not {options.Capacity}.");
+            throw new ImageOpsException("DiskSizeNotSupported", ErrorKind.InvalidArgument, $"A VMDK's size must be a positive multiple of 512 bytes up to {SparseExtentLayout.MaxCreateCapacitySectors * SparseExtentHeader.SectorSize} bytes (2 TiB - 512), not {options.Capacity}.");
         }
 
         plan.CapacitySectors = options.Capacity / SparseExtentHeader.SectorSize;

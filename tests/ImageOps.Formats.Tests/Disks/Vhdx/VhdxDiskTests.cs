@@ -249,15 +249,15 @@ public class VhdxDiskTests
     [Fact]
     public void Create_options_out_of_range_are_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = (64L << 40) + 512 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 1000 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 4096, LogicalSectorSize = 4096, PhysicalSectorSize = 1024 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 4096, LogicalSectorSize = 1024 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 512 * 7, LogicalSectorSize = 4096 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 1 << 20, ClusterSize = 512 << 10 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 1 << 20, ClusterSize = 3 << 20 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 1 << 20, ClusterSize = 512 << 20 }));
+        Assert.Equal("DiskSizeNotSupported", Assert.Throws<ImageOpsException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 0 })).ErrorId);
+        Assert.Equal("DiskSizeNotSupported", Assert.Throws<ImageOpsException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = (64L << 40) + 512 })).ErrorId);
+        Assert.Equal("DiskSizeNotSupported", Assert.Throws<ImageOpsException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 1000 })).ErrorId);
+        Assert.Equal("DiskSectorSizeNotSupported", Assert.Throws<ImageOpsException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 4096, LogicalSectorSize = 4096, PhysicalSectorSize = 1024 })).ErrorId);
+        Assert.Equal("DiskSectorSizeNotSupported", Assert.Throws<ImageOpsException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 4096, LogicalSectorSize = 1024 })).ErrorId);
+        Assert.Equal("DiskSizeNotSupported", Assert.Throws<ImageOpsException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 512 * 7, LogicalSectorSize = 4096 })).ErrorId);
+        Assert.Equal("DiskClusterSizeNotSupported", Assert.Throws<ImageOpsException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 1 << 20, ClusterSize = 512 << 10 })).ErrorId);
+        Assert.Equal("DiskClusterSizeNotSupported", Assert.Throws<ImageOpsException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 1 << 20, ClusterSize = 3 << 20 })).ErrorId);
+        Assert.Equal("DiskClusterSizeNotSupported", Assert.Throws<ImageOpsException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 1 << 20, ClusterSize = 512 << 20 })).ErrorId);
         var notEmpty = new MemoryBlockStorage(new byte[10]);
         Assert.Throws<ArgumentException>(() => Format.Create(notEmpty, new DiskCreateOptions { Capacity = 1 << 20 }));
     }

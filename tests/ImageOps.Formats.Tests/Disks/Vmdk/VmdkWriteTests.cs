@@ -212,6 +212,7 @@ public class VmdkWriteTests
     public void Options_vmdk_cannot_honour_are_refused_by_name()
     {
         UnsupportedFeatureException Refused(DiskCreateOptions o) => Assert.Throws<UnsupportedFeatureException>(() => Format.Create(new MemoryBlockStorage(), o));
+        ImageOpsException Invalid(DiskCreateOptions o) => Assert.Throws<ImageOpsException>(() => Format.Create(new MemoryBlockStorage(), o));
         Assert.Equal("VmdkSubformatNotSupported", Refused(new DiskCreateOptions { Capacity = 1 << 20, Subformat = "monolithicFlat" }).ErrorId);
         Assert.Equal("VmdkSubformatNotSupported", Refused(new DiskCreateOptions { Capacity = 1 << 20, Subformat = "twoGbMaxExtentSparse" }).ErrorId);
         Assert.Equal("VmdkSubformatNotSupported", Refused(new DiskCreateOptions { Capacity = 1 << 20, Variant = DiskVariant.Fixed }).ErrorId);
@@ -219,9 +220,9 @@ public class VmdkWriteTests
         Assert.Equal("VmdkVersionNotSupported", Refused(new DiskCreateOptions { Capacity = 1 << 20, VmdkVersion = 3 }).ErrorId);
         Assert.Equal("CompressionNotSupported", Refused(new DiskCreateOptions { Capacity = 1 << 20, Subformat = "monolithicSparse", Compress = true }).ErrorId);
         Assert.Equal("VmdkSectorSizeNotSupported", Refused(new DiskCreateOptions { Capacity = 1 << 20, LogicalSectorSize = 4096 }).ErrorId);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 1000 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 4L << 40 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Format.Create(new MemoryBlockStorage(), new DiskCreateOptions { Capacity = 1 << 20, ClusterSize = 3000 }));
+        Assert.Equal("DiskSizeNotSupported", Invalid(new DiskCreateOptions { Capacity = 1000 }).ErrorId);
+        Assert.Equal("DiskSizeNotSupported", Invalid(new DiskCreateOptions { Capacity = 4L << 40 }).ErrorId);
+        Assert.Equal("DiskClusterSizeNotSupported", Invalid(new DiskCreateOptions { Capacity = 1 << 20, ClusterSize = 3000 }).ErrorId);
         Assert.Throws<ArgumentException>(() => Format.Create(new MemoryBlockStorage(new byte[10]), new DiskCreateOptions { Capacity = 1 << 20 }));
     }
 
