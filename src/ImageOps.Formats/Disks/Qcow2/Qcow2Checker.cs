@@ -166,7 +166,8 @@ internal sealed class Qcow2Checker
                 continue;
             }
 
-            if (offset >> _layout.ClusterBits >= _fileClusters)
+            // The mask keeps bit 63, so a hostile entry can be negative as a long: outside the file too.
+            if (offset < 0 || offset >> _layout.ClusterBits >= _fileClusters)
             {
                 Corruption("refcount table", _header.RefcountTableOffset + (i * 8L), $"refcount block {i} is outside image", fixable: true);
                 _rebuild = true;

@@ -23,6 +23,7 @@ public class Qcow2CheckTests
         CopiedFlagCleared,
         RefcountBlockOutsideImage,
         L1EntryMisaligned,
+        RefcountBlockOffsetWithBit63,
     }
 
     [SkippableTheory]
@@ -36,6 +37,7 @@ public class Qcow2CheckTests
     [InlineData(Damage.CopiedFlagCleared, DiskCheckStatus.Corrupt)]
     [InlineData(Damage.RefcountBlockOutsideImage, DiskCheckStatus.Corrupt)]
     [InlineData(Damage.L1EntryMisaligned, DiskCheckStatus.Corrupt)]
+    [InlineData(Damage.RefcountBlockOffsetWithBit63, DiskCheckStatus.Corrupt)]
     public void Check_and_repair_agree_with_qemu_img(Damage damage, DiskCheckStatus expected)
     {
         using var dir = new TempFolder("qcow2-check");
@@ -140,6 +142,11 @@ public class Qcow2CheckTests
                 break;
             case Damage.RefcountBlockOutsideImage:
                 BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(reftable + 8), (ulong)(bytes.Length + (64 * cs)));
+                break;
+            case Damage.RefcountBlockOffsetWithBit63:
+                // Found by fuzzing: the refcount table mask keeps bit 63, so the offset is negative as
+                // a long and once slipped past the "outside the image" test into an array index.
+                BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(reftable + 8), (1UL << 63) | (ulong)(2 * cs));
                 break;
             case Damage.L1EntryMisaligned:
                 BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(l1), BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(l1)) + 4096);
