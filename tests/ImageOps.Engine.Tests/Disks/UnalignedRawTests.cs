@@ -18,19 +18,8 @@ public sealed class UnalignedRawTests : System.IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    public static TheoryData<DiskFormat> Targets()
-    {
-        var data = new TheoryData<DiskFormat>();
-        foreach (var format in DiskFormats.All.Select(f => f.Format))
-        {
-            data.Add(format);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Targets))]
+    [MemberData(nameof(ConversionMatrixTests.Formats), MemberType = typeof(ConversionMatrixTests))]
     public void A_raw_file_of_a_partial_last_sector_converts_and_qemu_img_agrees(DiskFormat target)
     {
         var source = _dir.Combine("partial.raw");
