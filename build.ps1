@@ -45,11 +45,12 @@ function Invoke-Package {
     Write-Host "Packaged module: $folder"
 
     # The command is published for this platform only: ReadyToRun code is per runtime identifier.
+    # '-p:...' is quoted so PowerShell passes it to dotnet whole rather than binding it as a parameter.
     $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
     # artifacts/cli, not artifacts/imageops: on a case-insensitive file system that would be the
     # module folder itself, and Import-Module would see the command's files.
     $cli = Join-Path $root "artifacts/cli/$(Split-Path $folder -Leaf)/$rid"
-    Invoke-Dotnet publish (Join-Path $root 'src/ImageOps.Cli') -c $Configuration -r $rid --self-contained false -p:PublishReadyToRun=true -o $cli | Out-Host
+    Invoke-Dotnet publish (Join-Path $root 'src/ImageOps.Cli') -c $Configuration -r $rid --self-contained false '-p:PublishReadyToRun=true' -o $cli | Out-Host
     Write-Host "Published imageops: $cli"
     $folder
 }
