@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ImageOps.Cli.Commands.Demo;
@@ -56,13 +57,7 @@ internal static class CliApp
         }
 
         var session = new CliSession(parse, configuration.Output ?? Console.Out, configuration.Error ?? Console.Error, CancellationToken.None);
-        var messages = new string[parse.Errors.Count];
-        for (var i = 0; i < messages.Length; i++)
-        {
-            messages[i] = parse.Errors[i].Message;
-        }
-
-        session.Error(new InvalidRequestException(CommandLineInvalid, string.Join(" ", messages)));
+        session.Error(new InvalidRequestException(CommandLineInvalid, string.Join(" ", parse.Errors.Select(e => e.Message))));
         return true;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Linq;
 using ImageOps.Cli.Infrastructure;
 using ImageOps.Engine.Disks;
 using ImageOps.Formats.Disks;

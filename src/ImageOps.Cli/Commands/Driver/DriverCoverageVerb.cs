@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.IO;
 using ImageOps.Cli.Infrastructure;
 using ImageOps.Cli.Rendering;
 using ImageOps.Engine.Drivers;

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.IO;
-using System.Linq;
 using ImageOps.Cli.Commands.Disk;
 using ImageOps.Cli.Infrastructure;
 using ImageOps.Cli.Rendering;

@@ -1,7 +1,5 @@
 using System;
 using System.CommandLine;
-using System.IO;
-using System.Linq;
 using ImageOps.Cli.Commands.Disk;
 using ImageOps.Cli.Infrastructure;
 using ImageOps.Cli.Rendering;

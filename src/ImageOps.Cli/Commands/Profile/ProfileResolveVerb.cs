@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.CommandLine;
-using System.IO;
 using System.Linq;
 using ImageOps.Cli.Commands.Driver;
 using ImageOps.Cli.Infrastructure;
