@@ -174,7 +174,7 @@ public sealed class Qcow2Format : IDiskFormat
     internal static long PreallocatedSize(long virtualSize, Qcow2Layout layout)
     {
         long cs = layout.ClusterSize;
-        var aligned = (virtualSize + cs - 1) / cs * cs;
+        var aligned = Alignment.RoundUp(virtualSize, cs);
         var meta = cs;
         var l2Entries = aligned / cs;
         var perTable = cs / layout.L2EntryBytes;

@@ -19,7 +19,7 @@ internal sealed class RawDisk : VirtualDisk
         : base(storage)
     {
         _writable = writable && storage.CanWrite;
-        _capacity = WholeSectors(storage.Length);
+        _capacity = Alignment.RoundUp(storage.Length, 512);
     }
 
     public override DiskFormat Format => DiskFormat.Raw;
@@ -43,8 +43,6 @@ internal sealed class RawDisk : VirtualDisk
         Storage.SetLength(newCapacity);
         _capacity = newCapacity;
     }
-
-    private static long WholeSectors(long length) => length % 512 == 0 ? length : length + (512 - (length % 512));
 
     protected override void ReadCore(long offset, Span<byte> buffer) => Storage.ReadOrZero(offset, buffer);
 

@@ -36,7 +36,7 @@ internal sealed class VhdBlockAllocationTable
     }
 
     /// <summary>Bytes the table takes on disk, padded to a sector as the spec requires.</summary>
-    public static long PaddedSize(long count) => (count * EntrySize + 511) / 512 * 512;
+    public static long PaddedSize(long count) => Alignment.RoundUp(count * EntrySize, 512);
 
     /// <summary>A table of <paramref name="count"/> unused entries.</summary>
     public static VhdBlockAllocationTable CreateEmpty(int count)

@@ -148,7 +148,7 @@ internal sealed partial class VhdDisk
         }
         else
         {
-            newOffset = (AllocationStart() + 511) / 512 * 512;
+            newOffset = Alignment.RoundUp(AllocationStart(), 512);
             var footerAt = newOffset + newBytes;
             Storage.WriteAt(footerAt, _footer.ToBytes());
             Storage.WriteAt(newOffset, newBat.ToPaddedBytes(newBytes));

@@ -52,7 +52,7 @@ internal sealed class VhdLayout
         var placed = new List<PlacedLocator>();
         foreach (var (code, data) in locators)
         {
-            var space = (data.Length + 511) / 512 * 512;
+            var space = Alignment.RoundUp(data.Length, 512);
             var padded = new byte[space];
             data.CopyTo(padded, 0);
 

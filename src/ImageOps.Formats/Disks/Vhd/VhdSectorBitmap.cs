@@ -18,7 +18,7 @@ internal static class VhdSectorBitmap
     public static int SizeFor(long blockSize)
     {
         var bytes = (blockSize / 512 + 7) / 8;
-        return (int)((bytes + 511) / 512 * 512);
+        return (int)Alignment.RoundUp(bytes, 512);
     }
 
     public static bool IsSet(ReadOnlySpan<byte> bitmap, int sector) => (bitmap[sector >> 3] & (0x80 >> (sector & 7))) != 0;

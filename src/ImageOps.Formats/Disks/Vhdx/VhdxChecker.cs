@@ -212,7 +212,7 @@ internal static class VhdxChecker
             end = Math.Max(end, stop);
         }
 
-        var usedEnd = VhdxGeometry.RoundUp(end, VhdxConstants.OneMiB);
+        var usedEnd = Alignment.RoundUp(end, VhdxConstants.OneMiB);
         var trailing = storage.Length - usedEnd;
         if (trailing >= VhdxConstants.OneMiB && (blocks.Count > 0 || trailing >= geometry.BlockSize))
         {

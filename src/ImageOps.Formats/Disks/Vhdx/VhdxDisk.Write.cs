@@ -342,7 +342,7 @@ internal sealed partial class VhdxDisk
     internal static void WriteBat(IBlockStorage storage, long offset, ulong[] bat, long entries)
     {
         var buffer = new byte[VhdxConstants.OneMiB];
-        var total = VhdxGeometry.RoundUp(entries * VhdxBatEntry.Size, LogSector);
+        var total = Alignment.RoundUp(entries * VhdxBatEntry.Size, LogSector);
         for (long done = 0; done < total; done += buffer.Length)
         {
             var n = (int)Math.Min(buffer.Length, total - done);

@@ -226,7 +226,7 @@ internal sealed class VhdxFile
             }
         }
 
-        return VhdxGeometry.RoundUp(end, VhdxConstants.OneMiB);
+        return Alignment.RoundUp(end, VhdxConstants.OneMiB);
     }
 
     /// <summary>Adopts a region table just committed through the log.</summary>
@@ -353,7 +353,7 @@ internal sealed class VhdxFile
         }
 
         // Whole 4 KiB sectors, because the log rewrites the BAT a sector at a time.
-        var bytes = Math.Min(BatRegion.Length, VhdxGeometry.RoundUp(geometry.TotalEntries * VhdxBatEntry.Size, VhdxLogEntryHeader.SectorSize));
+        var bytes = Math.Min(BatRegion.Length, Alignment.RoundUp(geometry.TotalEntries * VhdxBatEntry.Size, VhdxLogEntryHeader.SectorSize));
         if (BatRegion.FileOffset + bytes > View.Length)
         {
             throw new CorruptImageException(Path, Format, BatRegion.FileOffset, "block allocation table", string.Format(CultureInfo.InvariantCulture, "its {0} bytes run past the end of the file ({1} bytes)", bytes, View.Length), "ImageTruncated");

@@ -47,7 +47,7 @@ internal sealed class VhdxGeometry
     public int BitmapBytesPerBlock => SectorsPerBlock / 8;
 
     /// <summary>BAT bytes, rounded up to the 1 MiB the region needs.</summary>
-    public long BatRegionLength => Math.Max(VhdxConstants.OneMiB, RoundUp(TotalEntries * VhdxBatEntry.Size, VhdxConstants.OneMiB));
+    public long BatRegionLength => Math.Max(VhdxConstants.OneMiB, Alignment.RoundUp(TotalEntries * VhdxBatEntry.Size, VhdxConstants.OneMiB));
 
     public long PayloadEntryIndex(long block) => block + (block / ChunkRatio);
 
@@ -62,5 +62,4 @@ internal sealed class VhdxGeometry
     /// <summary>Bytes of the block that lie inside the virtual disk (the last block may be cut short).</summary>
     public long BlockLengthInDisk(long block) => Math.Min(BlockSize, Capacity - (block * BlockSize));
 
-    public static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
 }

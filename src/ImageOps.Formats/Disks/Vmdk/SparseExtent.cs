@@ -154,7 +154,7 @@ internal sealed class SparseExtent : IVmdkExtent
         Writable = true;
 
         // qemu starts allocating at the file size rounded up to a grain; so do we.
-        _allocationSector = SparseExtentLayout.RoundUp(Storage.Length, GrainBytes) / SparseExtentHeader.SectorSize;
+        _allocationSector = Alignment.RoundUp(Storage.Length, GrainBytes) / SparseExtentHeader.SectorSize;
     }
 
     /// <summary>Prepares a new, empty stream-optimized extent for writing: grains from the grain offset, metadata rewritten at each flush.</summary>

@@ -32,7 +32,7 @@ internal sealed class SparseExtentLayout
         var afterDescriptor = DescriptorOffsetSectors + DescriptorSizeSectors;
         if (stream)
         {
-            GrainOffsetSectors = RoundUp(afterDescriptor, grainSectors);
+            GrainOffsetSectors = Alignment.RoundUp(afterDescriptor, grainSectors);
             return;
         }
 
@@ -46,7 +46,7 @@ internal sealed class SparseExtentLayout
             GdOffsetSectors = afterDescriptor;
         }
 
-        GrainOffsetSectors = RoundUp(GdOffsetSectors + GdSectors + GtSectors * GtCount, grainSectors);
+        GrainOffsetSectors = Alignment.RoundUp(GdOffsetSectors + GdSectors + GtSectors * GtCount, grainSectors);
     }
 
     public long CapacitySectors { get; }
@@ -96,7 +96,6 @@ internal sealed class SparseExtentLayout
         CompressAlgorithm = compressed ? SparseExtentHeader.CompressionDeflate : SparseExtentHeader.CompressionNone,
     };
 
-    public static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>The largest grain ImageOps reads or writes: 1 MiB (VMware writes 64 KiB; qemu cannot write another size).</summary>
     public const long MaxGrainSectors = 2048;

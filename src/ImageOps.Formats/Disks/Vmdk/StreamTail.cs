@@ -64,14 +64,14 @@ internal static class StreamGrainCodec
 {
     /// <summary>The longest record a grain of <paramref name="grainBytes"/> can need.</summary>
     public static int MaxRecordLength(int grainBytes)
-        => (int)SparseExtentLayout.RoundUp(StreamMarker.GrainHeaderSize + ZlibCodec.MaxCompressedLength(grainBytes), SparseExtentHeader.SectorSize);
+        => (int)Alignment.RoundUp(StreamMarker.GrainHeaderSize + ZlibCodec.MaxCompressedLength(grainBytes), SparseExtentHeader.SectorSize);
 
     /// <summary>
     /// The record of an incompressible grain at the level the writers use (zlib level 6 falls back to
     /// stored blocks: five bytes per block, the zlib header and trailer): what Measure counts per grain.
     /// </summary>
     public static long StoredRecordLength(int grainBytes)
-        => SparseExtentLayout.RoundUp(StreamMarker.GrainHeaderSize + grainBytes + (grainBytes / 16384 + 1) * 5 + 6, SparseExtentHeader.SectorSize);
+        => Alignment.RoundUp(StreamMarker.GrainHeaderSize + grainBytes + (grainBytes / 16384 + 1) * 5 + 6, SparseExtentHeader.SectorSize);
 
     /// <summary>Writes the record of the grain at sector <paramref name="lba"/> into <paramref name="output"/>; returns its length (whole sectors).</summary>
     public static int Encode(long lba, ReadOnlySpan<byte> content, Span<byte> output, CompressionLevel level)
